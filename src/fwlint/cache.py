@@ -1,0 +1,79 @@
+"""Content-addressed cache of extracted facts.
+
+An entry's key hashes the file's bytes and its place in the project; the
+directory it lives in is named after a *salt* that changes with the fwlint
+version, the extractor's code and the rule catalog, so any of those changing
+invalidates every entry at once.  Entries are pickles written atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import tempfile
+from pathlib import Path
+
+from fwlint.facts import ExtractionResult
+
+CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This directory holds fwlint's cache.\n"
+
+
+class FactCache:
+    def __init__(self, directory: Path, salt: str) -> None:
+        self.base = directory
+        self.directory = directory / f"facts-{salt[:16]}"
+        self._prepared = False
+
+    @staticmethod
+    def key(data: bytes, path: str, module: str, is_package: bool) -> str:
+        digest = hashlib.blake2b(digest_size=20)
+        digest.update(f"{path}\0{module}\0{int(is_package)}\0".encode())
+        digest.update(data)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> ExtractionResult | None:
+        try:
+            with open(self.directory / key[:2] / key, "rb") as handle:
+                return pickle.load(handle)  # type: ignore[no-any-return]
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+            return None
+
+    def _prepare(self) -> None:
+        if self._prepared:
+            return
+        self.base.mkdir(parents=True, exist_ok=True)
+        for name, text in ((".gitignore", "# Created by fwlint.\n*\n"), ("CACHEDIR.TAG", CACHEDIR_TAG)):
+            marker = self.base / name
+            if not marker.exists():
+                marker.write_text(text, encoding="utf-8")
+        # Entries under another salt can never be read again.
+        for stale in self.base.glob("facts-*"):
+            if stale != self.directory and stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+        self._prepared = True
+
+    def put(self, key: str, result: ExtractionResult) -> None:
+        try:
+            self._prepare()
+            target_dir = self.directory / key[:2]
+            target_dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target_dir, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target_dir / key)
+        except OSError:
+            pass  # a read-only or full disk only costs speed
+
+
+def code_fingerprint(*paths: Path) -> str:
+    """Hash of files (the extractor's sources, the rule files) for the cache salt."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(paths):
+        try:
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+        except OSError:
+            continue
+    return digest.hexdigest()

@@ -1,0 +1,163 @@
+"""Run discovery and extraction over a project: cached, in parallel, never fatal per file."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fwlint import __version__
+from fwlint.cache import FactCache, code_fingerprint
+from fwlint.config import Settings, default_cache_dir
+from fwlint.discovery import Discovered, discover
+from fwlint.extract import SourceFile, extract_data, read_source
+from fwlint.facts import ExtractionResult, FileError, FileFacts, TemplateFile
+from fwlint.frameworks import DJANGO_ROOTS, FLASK_ROOTS
+
+# Below this many files to parse, a process pool costs more than it saves.
+POOL_THRESHOLD = 12
+Progress = Callable[[int, int], None]
+
+
+@dataclass(slots=True)
+class ProjectFacts:
+    root: Path
+    files: list[FileFacts] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    templates: list[TemplateFile] = field(default_factory=list)
+    parsed: int = 0
+    from_cache: int = 0
+    skipped_irrelevant: int = 0
+
+
+def relevance_pattern(project_roots: set[str]) -> re.Pattern[bytes]:
+    """Bytes that any file holding a framework construct must contain."""
+    names = sorted(FLASK_ROOTS | DJANGO_ROOTS | project_roots | {"flask_", "django_"})
+    alternatives = b"|".join(re.escape(n.encode()) for n in names if n)
+    return re.compile(rb"\b(?:" + alternatives + rb")|from\s+\.|import\s+\.")
+
+
+def cache_salt(extra_rule_files: Sequence[str] = ()) -> str:
+    package = Path(__file__).parent
+    from fwlint.rules_engine.catalog import catalog_files
+
+    sources = [*package.joinpath("extract").glob("*.py"), package / "facts.py", *catalog_files()]
+    sources.extend(Path(p) for p in extra_rule_files)
+    return f"{__version__}-{code_fingerprint(*sources)}"
+
+
+def _extract_one(item: tuple[SourceFile, bytes, int, int]) -> ExtractionResult:
+    file, data, size, max_bytes = item
+    return extract_data(file, data, size, max_bytes)
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def _run_parallel(items: list[tuple[SourceFile, bytes, int, int]], jobs: int, progress: Progress | None) -> list[ExtractionResult]:
+    results: list[ExtractionResult | None] = [None] * len(items)
+    done = 0
+    pending = list(range(len(items)))
+    while pending:
+        try:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context()) as pool:
+                chunk = max(1, min(16, len(pending) // (jobs * 8) or 1))
+                for index, result in zip(pending, pool.map(_extract_one, [items[i] for i in pending], chunksize=chunk)):
+                    results[index] = result
+                    done += 1
+                    if progress:
+                        progress(done, len(items))
+            pending = []
+        except BrokenProcessPool:
+            # A worker died (e.g. the native parser crashed): isolate the culprit.
+            remaining = [i for i in pending if results[i] is None]
+            culprit = remaining[0]
+            results[culprit] = _isolated(items[culprit])
+            done += 1
+            pending = remaining[1:]
+    return [r for r in results if r is not None]
+
+
+def _isolated(item: tuple[SourceFile, bytes, int, int]) -> ExtractionResult:
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=_pool_context()) as pool:
+            return pool.submit(_extract_one, item).result()
+    except BrokenProcessPool:
+        return FileError(item[0].path, "internal", "the parser crashed on this file")
+
+
+def analyse(
+    root: Path,
+    settings: Settings,
+    progress: Progress | None = None,
+    discovered: Discovered | None = None,
+) -> ProjectFacts:
+    found = discovered or discover(root, [*settings.exclude, *settings.extend_exclude], settings.respect_gitignore)
+    project = ProjectFacts(found.root, errors=list(found.errors))
+    cache = None
+    if settings.cache:
+        cache_dir = Path(settings.cache_dir) if settings.cache_dir else default_cache_dir(found.root)
+        cache = FactCache(cache_dir, cache_salt(settings.rule_files))
+    relevant = relevance_pattern(found.project_roots)
+    to_parse: list[tuple[SourceFile, bytes, int, int]] = []
+    keys: list[str] = []
+    results: list[ExtractionResult] = []
+    for file in found.python:
+        read = read_source(file, settings.max_file_size)
+        if isinstance(read, FileError):
+            results.append(read)
+            continue
+        data, size = read
+        if len(data) <= settings.max_file_size and not relevant.search(data):
+            # Nothing in it can name a framework or project construct.
+            project.skipped_irrelevant += 1
+            results.append(FileFacts(file.path, file.module, file.is_package, lines=data.count(b"\n") + 1))
+            continue
+        if cache is not None:
+            key = FactCache.key(data, file.path, file.module, file.is_package)
+            cached = cache.get(key)
+            if cached is not None:
+                project.from_cache += 1
+                results.append(cached)
+                continue
+            keys.append(key)
+        to_parse.append((file, data, size, settings.max_file_size))
+    jobs = settings.jobs or os.cpu_count() or 1
+    if jobs > 1 and len(to_parse) >= POOL_THRESHOLD:
+        parsed = _run_parallel(to_parse, jobs, progress)
+    else:
+        parsed = []
+        for i, item in enumerate(to_parse):
+            parsed.append(_extract_one(item))
+            if progress:
+                progress(i + 1, len(to_parse))
+    project.parsed = len(parsed)
+    if cache is not None:
+        for key, result in zip(keys, parsed):
+            if not (isinstance(result, FileError) and result.kind in ("unreadable", "internal")):
+                cache.put(key, result)
+    results.extend(parsed)
+    for result in results:
+        if isinstance(result, FileError):
+            project.errors.append(result)
+        else:
+            project.files.append(result)
+    project.files.sort(key=lambda f: f.path)
+    project.errors.sort(key=lambda e: e.path)
+    for template in found.templates:
+        try:
+            with open(template.abspath, "rb") as handle:
+                count = handle.read().count(b"\n") + 1
+        except OSError as exc:
+            project.errors.append(FileError(template.path, "unreadable", f"cannot read template: {exc.strerror}"))
+            continue
+        project.templates.append(TemplateFile(template.path, count))
+    return project

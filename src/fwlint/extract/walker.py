@@ -1,0 +1,640 @@
+"""One pass over a libcst tree that records facts and keeps the symbol table.
+
+Positions: libcst's PositionProvider regenerates the whole module and costs
+more than twice the parse.  The standard library's ``ast`` parser is about ten
+times cheaper than libcst's and carries exact positions, so the walker pairs
+each libcst node with its ``ast`` twin as it descends and reads positions from
+the twin.  Where the two trees' shapes differ, a node takes the position of its
+nearest paired ancestor.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import libcst as cst
+
+from fwlint.extract.symbols import STDLIB_ROOTS, SymbolTable, resolve_relative
+from fwlint.facts import (
+    Assignment,
+    Call,
+    CallValue,
+    ClassDef,
+    FileFacts,
+    FunctionDef,
+    Import,
+    Opaque,
+    Ref,
+    Reference,
+    Span,
+    Value,
+)
+
+OPAQUE_CODE_LIMIT = 160
+
+
+def _dotted(node: cst.BaseExpression) -> str | None:
+    """``a.b.c`` for a Name/Attribute chain, else None."""
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if isinstance(node, cst.Name):
+        parts.append(node.value)
+        return ".".join(reversed(parts))
+    return None
+
+
+class ModuleWalker:
+    def __init__(self, facts: FileFacts, source: str, tree: cst.Module, twin: ast.Module) -> None:
+        self.facts = facts
+        self.source_lines = source.splitlines()
+        self.tree = tree
+        self.twin = twin
+        self.symbols = SymbolTable(facts.module)
+        self._anchor: Span = Span(1, 1, 1, 1)
+        self._function_stack: list[FunctionDef] = []
+        self._class_stack: list[ClassDef] = []
+
+    # ----------------------------------------------------------------- positions
+    def _col(self, line: int, byte_col: int) -> int:
+        text = self.source_lines[line - 1] if 0 < line <= len(self.source_lines) else ""
+        if text.isascii():
+            return byte_col + 1
+        return len(text.encode("utf-8")[:byte_col].decode("utf-8", "ignore")) + 1
+
+    def span(self, twin: ast.AST | None) -> Span:
+        if twin is None or not hasattr(twin, "lineno"):
+            return self._anchor
+        line = twin.lineno
+        end_line = getattr(twin, "end_lineno", None) or line
+        end_col = getattr(twin, "end_col_offset", None)
+        return Span(
+            line,
+            self._col(line, twin.col_offset),
+            end_line,
+            self._col(end_line, end_col) if end_col is not None else self._col(line, twin.col_offset),
+        )
+
+    def source_of(self, node: cst.CSTNode, twin: ast.AST | None) -> str:
+        """Source text of an expression: a slice of the file when its twin is known."""
+        if twin is not None and hasattr(twin, "lineno") and getattr(twin, "end_lineno", None):
+            sp = self.span(twin)
+            lines = self.source_lines[sp.line - 1 : sp.end_line]
+            if lines:
+                if len(lines) == 1:
+                    text = lines[0][sp.column - 1 : sp.end_column - 1]
+                else:
+                    text = " ".join([lines[0][sp.column - 1 :], *lines[1:-1], lines[-1][: sp.end_column - 1]])
+            else:
+                text = self.tree.code_for_node(node)
+        else:
+            text = self.tree.code_for_node(node)
+        text = " ".join(text.split())
+        return text if len(text) <= OPAQUE_CODE_LIMIT else text[: OPAQUE_CODE_LIMIT - 1] + "…"
+
+    # -------------------------------------------------------------- name paths
+    def resolve(self, node: cst.BaseExpression) -> str | None:
+        """The path of a Name/Attribute/Call chain, or None when its root is unknown."""
+        suffix: list[str] = []
+        while True:
+            if isinstance(node, cst.Attribute):
+                suffix.append(node.attr.value)
+                node = node.value
+            elif isinstance(node, cst.Call):
+                suffix.append("()")
+                node = node.func
+            else:
+                break
+        if not isinstance(node, cst.Name):
+            return None
+        root = self.symbols.lookup(node.value)
+        if root is None:
+            return None
+        path = root
+        for part in reversed(suffix):
+            path = path + "()" if part == "()" else f"{path}.{part}"
+        return path
+
+    @staticmethod
+    def _recordable(path: str) -> bool:
+        root = path.split(".", 1)[0].removesuffix("()")
+        return root not in STDLIB_ROOTS
+
+    # ------------------------------------------------------------------ values
+    def value(self, node: cst.BaseExpression, twin: ast.AST | None) -> Value:
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+            if isinstance(twin, ast.Constant):
+                evaluated = twin.value
+            else:
+                evaluated = node.evaluated_value
+            if isinstance(evaluated, str):
+                return evaluated
+            return Opaque(self.source_of(node, twin))
+        if isinstance(node, (cst.Integer, cst.Float)):
+            if isinstance(twin, ast.Constant) and isinstance(twin.value, (int, float)):
+                return twin.value
+            try:
+                digits = node.value.replace("_", "")
+                return int(digits, 0) if isinstance(node, cst.Integer) else float(digits)
+            except ValueError:
+                return Opaque(node.value)
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+            inner = self.value(node.expression, None)
+            if isinstance(inner, (int, float)) and not isinstance(inner, bool):
+                return -inner
+        if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+            return {"True": True, "False": False, "None": None}[node.value]
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            elts = getattr(twin, "elts", None)
+            items: list[Value] = []
+            for i, element in enumerate(node.elements):
+                if isinstance(element, cst.StarredElement):
+                    return Opaque(self.source_of(node, twin))
+                items.append(self.value(element.value, elts[i] if elts and i < len(elts) else None))
+            return tuple(items) if isinstance(node, cst.Tuple) else items
+        if isinstance(node, cst.Dict):
+            result: dict[str, Value] = {}
+            values = getattr(twin, "values", None)
+            for i, element in enumerate(node.elements):
+                if not isinstance(element, cst.DictElement):
+                    return Opaque(self.source_of(node, twin))
+                key = self.value(element.key, None)
+                if not isinstance(key, str):
+                    return Opaque(self.source_of(node, twin))
+                result[key] = self.value(element.value, values[i] if values and i < len(values) else None)
+            return result
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            path = self.resolve(node)
+            return Ref(path) if path is not None else Opaque(self.source_of(node, twin))
+        if isinstance(node, cst.Call):
+            callee = self.resolve(node.func)
+            if callee is not None:
+                args, kwargs = self.arguments(node, twin)
+                return CallValue(callee, tuple(args), tuple(kwargs.items()), self.source_of(node, twin))
+        return Opaque(self.source_of(node, twin))
+
+    def arguments(self, node: cst.Call, twin: ast.AST | None) -> tuple[list[Value], dict[str, Value]]:
+        args: list[Value] = []
+        kwargs: dict[str, Value] = {}
+        for arg, arg_twin in self._pair_args(node, twin):
+            if arg.keyword is not None:
+                kwargs[arg.keyword.value] = self.value(arg.value, arg_twin)
+            elif arg.star == "**":
+                kwargs["**"] = Opaque(self.source_of(arg.value, arg_twin))
+            elif arg.star == "*":
+                args.append(Opaque("*" + self.source_of(arg.value, arg_twin)))
+            else:
+                args.append(self.value(arg.value, arg_twin))
+        return args, kwargs
+
+    @staticmethod
+    def _pair_args(node: cst.Call, twin: ast.AST | None) -> Iterator[tuple[cst.Arg, ast.AST | None]]:
+        positional = list(getattr(twin, "args", ()) or ())
+        keywords = list(getattr(twin, "keywords", ()) or ())
+        if isinstance(twin, ast.Call):
+            positional = [a.value if isinstance(a, ast.Starred) else a for a in twin.args]
+            keywords_values: list[ast.AST] = [k.value for k in twin.keywords]
+        else:
+            keywords_values = []
+        p = k = 0
+        for arg in node.args:
+            if arg.keyword is None and arg.star != "**":
+                yield arg, positional[p] if p < len(positional) else None
+                p += 1
+            else:
+                yield arg, keywords_values[k] if k < len(keywords_values) else None
+                k += 1
+        del keywords
+
+    # -------------------------------------------------------------- statements
+    def run(self) -> None:
+        self.body(self.tree.body, self.twin.body)
+
+    def body(self, statements: Sequence[cst.CSTNode], twins: Sequence[ast.stmt] | None) -> None:
+        index = 0
+        twins = twins or ()
+        for statement in statements:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    twin = twins[index] if index < len(twins) else None
+                    index += 1
+                    self.small_statement(small, twin)
+            else:
+                twin = twins[index] if index < len(twins) else None
+                index += 1
+                self.compound_statement(statement, twin)
+
+    def block(self, suite: cst.BaseSuite, twins: Sequence[ast.stmt] | None) -> None:
+        if isinstance(suite, cst.IndentedBlock):
+            self.body(suite.body, twins)
+        elif isinstance(suite, cst.SimpleStatementSuite):
+            twins = twins or ()
+            for i, small in enumerate(suite.body):
+                self.small_statement(small, twins[i] if i < len(twins) else None)
+
+    def _set_anchor(self, twin: ast.AST | None) -> Span:
+        previous = self._anchor
+        if twin is not None and hasattr(twin, "lineno"):
+            self._anchor = self.span(twin)
+        return previous
+
+    def small_statement(self, node: cst.BaseSmallStatement, twin: ast.AST | None) -> None:
+        previous = self._set_anchor(twin)
+        try:
+            if isinstance(node, cst.Expr):
+                self.expr(node.value, getattr(twin, "value", None))
+            elif isinstance(node, cst.Assign):
+                self.assign(node, twin)
+            elif isinstance(node, cst.AnnAssign):
+                if node.value is not None:
+                    self.expr(node.value, getattr(twin, "value", None))
+                    self.bind_target(node.target, node.value, getattr(twin, "value", None))
+            elif isinstance(node, cst.AugAssign):
+                self.expr(node.value, getattr(twin, "value", None))
+            elif isinstance(node, cst.Return):
+                if node.value is not None:
+                    self.expr(node.value, getattr(twin, "value", None))
+                    if self._function_stack and isinstance(node.value, cst.Name):
+                        returned = self.symbols.lookup(node.value.value)
+                        if returned is not None:
+                            self._function_stack[-1].returns = returned
+            elif isinstance(node, (cst.Import, cst.ImportFrom)):
+                self.import_(node, twin)
+            elif isinstance(node, cst.Raise):
+                if node.exc is not None:
+                    self.expr(node.exc, getattr(twin, "exc", None))
+            elif isinstance(node, cst.Assert):
+                self.expr(node.test, getattr(twin, "test", None))
+            elif isinstance(node, cst.Del):
+                self.expr(node.target, None)
+            elif isinstance(node, cst.Global):
+                for name in node.names:
+                    self.symbols.bind(name.name.value, f"{self.facts.module}.{name.name.value}")
+        finally:
+            self._anchor = previous
+
+    def assign(self, node: cst.Assign, twin: ast.AST | None) -> None:
+        value_twin = getattr(twin, "value", None)
+        self.expr(node.value, value_twin)
+        target_twins = getattr(twin, "targets", None) or ()
+        for i, target in enumerate(node.targets):
+            self.bind_target(target.target, node.value, value_twin)
+            if not isinstance(target.target, cst.Name):
+                self.expr(target.target, target_twins[i] if i < len(target_twins) else None)
+            if isinstance(target.target, cst.Subscript):
+                self.keyed_assignment(target.target, node.value, value_twin)
+
+    def keyed_assignment(self, target: cst.Subscript, value: cst.BaseExpression, value_twin: ast.AST | None) -> None:
+        """``app.url_map.converters["isbn"] = IsbnConverter`` and the like."""
+        owner = self.resolve(target.value)
+        if owner is None or len(target.slice) != 1 or not isinstance(target.slice[0].slice, cst.Index):
+            return
+        key = target.slice[0].slice.value
+        if isinstance(key, cst.SimpleString) and isinstance(key.evaluated_value, str):
+            self.facts.assignments.append(
+                Assignment(f"{owner}[{key.evaluated_value}]", self.value(value, value_twin), self.span(value_twin))
+            )
+
+    def bind_target(self, target: cst.BaseExpression, value: cst.BaseExpression, value_twin: ast.AST | None) -> None:
+        if isinstance(target, cst.Name):
+            name = target.value
+            if self.symbols.current.kind == "class":
+                self._class_stack_attr(name, value, value_twin)
+            if isinstance(value, cst.Call):
+                callee = self.resolve(value.func)
+                if callee is not None:
+                    path = self.symbols.local_path(name)
+                    self.symbols.bind(name, path)
+                    self.facts.assignments.append(
+                        Assignment(path, self.value(value, value_twin), self.span(value_twin))
+                    )
+                    return
+            elif isinstance(value, (cst.Name, cst.Attribute)):
+                path = self.resolve(value)
+                if path is not None:
+                    self.symbols.bind(name, path)
+                    if not self.symbols.in_function:
+                        self.facts.aliases[self.symbols.local_path(name)] = path
+                    return
+            self.symbols.bind(name, None)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self.bind_target(element.value, cst.Ellipsis(), None)
+
+    def _class_stack_attr(self, name: str, value: cst.BaseExpression, twin: ast.AST | None) -> None:
+        if self._class_stack:
+            self._class_stack[-1].attributes[name] = self.value(value, twin)
+
+    def import_(self, node: cst.Import | cst.ImportFrom, twin: ast.AST | None) -> None:
+        line = self._anchor.line
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                dotted = _dotted(alias.name) or ""
+                self.facts.imports.append(Import(dotted, line))
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    self._bind_import(alias.asname.name.value, dotted)
+                else:
+                    root = dotted.split(".", 1)[0]
+                    self._bind_import(root, root)
+            return
+        level = len(node.relative)
+        target = _dotted(node.module) if node.module is not None else None
+        if level:
+            module = resolve_relative(self.facts.module, self.facts.is_package, level, target)
+        else:
+            module = target
+        if module is None:
+            return
+        self.facts.imports.append(Import(module, line))
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            name = _dotted(alias.name) or ""
+            local = name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local = alias.asname.name.value
+            self._bind_import(local, f"{module}.{name}")
+
+    def _bind_import(self, local: str, path: str) -> None:
+        self.symbols.bind(local, path)
+        if not self.symbols.in_function:
+            self.facts.aliases[self.symbols.local_path(local)] = path
+
+    def compound_statement(self, node: cst.CSTNode, twin: ast.AST | None) -> None:
+        previous = self._set_anchor(twin)
+        try:
+            if isinstance(node, cst.FunctionDef):
+                self.function(node, twin)
+            elif isinstance(node, cst.ClassDef):
+                self.class_(node, twin)
+            elif isinstance(node, cst.If):
+                self.if_(node, twin)
+            elif isinstance(node, cst.For):
+                self.expr(node.iter, getattr(twin, "iter", None))
+                self.bind_target(node.target, cst.Ellipsis(), None)
+                self.block(node.body, getattr(twin, "body", None))
+                if node.orelse is not None:
+                    self.block(node.orelse.body, getattr(twin, "orelse", None))
+            elif isinstance(node, cst.While):
+                self.expr(node.test, getattr(twin, "test", None))
+                self.block(node.body, getattr(twin, "body", None))
+                if node.orelse is not None:
+                    self.block(node.orelse.body, getattr(twin, "orelse", None))
+            elif isinstance(node, (cst.Try, cst.TryStar)):
+                self.block(node.body, getattr(twin, "body", None))
+                handler_twins = getattr(twin, "handlers", None) or ()
+                for i, handler in enumerate(node.handlers):
+                    handler_twin = handler_twins[i] if i < len(handler_twins) else None
+                    if handler.type is not None:
+                        self.expr(handler.type, getattr(handler_twin, "type", None))
+                    if handler.name is not None and isinstance(handler.name.name, cst.Name):
+                        self.symbols.bind(handler.name.name.value, None)
+                    self.block(handler.body, getattr(handler_twin, "body", None))
+                if node.orelse is not None:
+                    self.block(node.orelse.body, getattr(twin, "orelse", None))
+                if node.finalbody is not None:
+                    self.block(node.finalbody.body, getattr(twin, "finalbody", None))
+            elif isinstance(node, cst.With):
+                item_twins = getattr(twin, "items", None) or ()
+                for i, item in enumerate(node.items):
+                    item_twin = item_twins[i] if i < len(item_twins) else None
+                    self.expr(item.item, getattr(item_twin, "context_expr", None))
+                    if item.asname is not None:
+                        self.bind_target(item.asname.name, cst.Ellipsis(), None)
+                self.block(node.body, getattr(twin, "body", None))
+            elif isinstance(node, cst.Match):
+                self.expr(node.subject, getattr(twin, "subject", None))
+                case_twins = getattr(twin, "cases", None) or ()
+                for i, case in enumerate(node.cases):
+                    case_twin = case_twins[i] if i < len(case_twins) else None
+                    if case.guard is not None:
+                        self.expr(case.guard, getattr(case_twin, "guard", None))
+                    self.block(case.body, getattr(case_twin, "body", None))
+        finally:
+            self._anchor = previous
+
+    def if_(self, node: cst.If, twin: ast.AST | None) -> None:
+        self.expr(node.test, getattr(twin, "test", None))
+        self.block(node.body, getattr(twin, "body", None))
+        orelse_twins = getattr(twin, "orelse", None)
+        if isinstance(node.orelse, cst.If):
+            elif_twin = orelse_twins[0] if orelse_twins else None
+            previous = self._set_anchor(elif_twin)
+            self.if_(node.orelse, elif_twin)
+            self._anchor = previous
+        elif isinstance(node.orelse, cst.Else):
+            self.block(node.orelse.body, orelse_twins)
+
+    # ------------------------------------------------------ functions, classes
+    def decorators(self, decorators: Sequence[cst.Decorator], twins: Sequence[ast.expr] | None, target: str) -> None:
+        twins = twins or ()
+        for i, decorator in enumerate(decorators):
+            twin = twins[i] if i < len(twins) else None
+            expression = decorator.decorator
+            if isinstance(expression, cst.Call):
+                self.call(expression, twin, decorates=target)
+            else:
+                path = self.resolve(expression)
+                if path is not None and self._recordable(path):
+                    self.facts.calls.append(
+                        Call(path, [], {}, self.span(twin), self.symbols.scope_name(), decorates=target, bare=True)
+                    )
+
+    def function(self, node: cst.FunctionDef, twin: ast.AST | None) -> None:
+        name = node.name.value
+        qualname = self.symbols.local_path(name)
+        if self.symbols.current.kind == "class":
+            qualname = f"{self.symbols.current.qualname}.{name}"
+        self.decorators(node.decorators, getattr(twin, "decorator_list", None), qualname)
+        params = [p.name.value for p in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params)]
+        for param in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params):
+            if param.default is not None:
+                self.expr(param.default, None)
+        span = self.span(twin)
+        header = Span(span.line, span.column, span.line, span.column)
+        fact = FunctionDef(qualname, header, node.asynchronous is not None, params)
+        if self.symbols.current.kind == "class" and self._class_stack:
+            self._class_stack[-1].methods[name] = fact
+        else:
+            self.facts.functions.append(fact)
+        self.symbols.bind(name, qualname)
+        self.symbols.push("function", qualname)
+        for param_name in params:
+            self.symbols.bind(param_name, None)
+        for star in (node.params.star_arg, node.params.star_kwarg):
+            if isinstance(star, cst.Param):
+                self.symbols.bind(star.name.value, None)
+        self._function_stack.append(fact)
+        try:
+            self.block(node.body, getattr(twin, "body", None))
+        finally:
+            self._function_stack.pop()
+            self.symbols.pop()
+
+    def class_(self, node: cst.ClassDef, twin: ast.AST | None) -> None:
+        name = node.name.value
+        qualname = self.symbols.local_path(name)
+        self.decorators(node.decorators, getattr(twin, "decorator_list", None), qualname)
+        bases: list[str] = []
+        base_twins = getattr(twin, "bases", None) or ()
+        for i, base in enumerate(node.bases):
+            base_twin = base_twins[i] if i < len(base_twins) else None
+            self.expr(base.value, base_twin)
+            path = self.resolve(base.value)
+            if path is not None:
+                bases.append(path)
+        span = self.span(twin)
+        fact = ClassDef(qualname, Span(span.line, span.column, span.line, span.column), bases)
+        self.facts.classes.append(fact)
+        self.symbols.bind(name, qualname)
+        self.symbols.push("class", qualname)
+        self._class_stack.append(fact)
+        try:
+            self.block(node.body, getattr(twin, "body", None))
+        finally:
+            self._class_stack.pop()
+            self.symbols.pop()
+
+    # -------------------------------------------------------------- expressions
+    def call(self, node: cst.Call, twin: ast.AST | None, decorates: str | None = None) -> None:
+        callee = self.resolve(node.func)
+        if callee is not None and self._recordable(callee):
+            args, kwargs = self.arguments(node, twin)
+            self.facts.calls.append(
+                Call(callee, args, kwargs, self.span(twin), self.symbols.scope_name(), decorates=decorates)
+            )
+        self.chain_inner(node.func, getattr(twin, "func", None))
+        for arg, arg_twin in self._pair_args(node, twin):
+            self.expr(arg.value, arg_twin)
+
+    def chain_inner(self, node: cst.BaseExpression, twin: ast.AST | None) -> None:
+        """Descend into a callee/reference chain without recording the chain itself."""
+        while isinstance(node, cst.Attribute):
+            node = node.value
+            twin = getattr(twin, "value", None)
+        if not isinstance(node, cst.Name):
+            self.expr(node, twin)
+
+    def expr(self, node: cst.BaseExpression, twin: ast.AST | None) -> None:
+        if isinstance(node, cst.Call):
+            self.call(node, twin)
+        elif isinstance(node, (cst.Name, cst.Attribute)):
+            path = self.resolve(node)
+            if path is not None and self._recordable(path):
+                self.facts.references.append(Reference(path, self.span(twin), self.symbols.scope_name()))
+            self.chain_inner(node, twin)
+        elif isinstance(node, cst.Subscript):
+            self.expr(node.value, getattr(twin, "value", None))
+            slice_twin = getattr(twin, "slice", None)
+            many = len(node.slice) > 1
+            slice_twins = getattr(slice_twin, "elts", None) if many else None
+            for i, element in enumerate(node.slice):
+                element_twin = (slice_twins[i] if slice_twins and i < len(slice_twins) else None) if many else slice_twin
+                inner = element.slice
+                if isinstance(inner, cst.Index):
+                    self.expr(inner.value, element_twin)
+                elif isinstance(inner, cst.Slice):
+                    for part, attr in ((inner.lower, "lower"), (inner.upper, "upper"), (inner.step, "step")):
+                        if part is not None:
+                            self.expr(part, getattr(element_twin, attr, None))
+        elif isinstance(node, (cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary, cst.Ellipsis)):
+            return
+        elif isinstance(node, cst.BinaryOperation):
+            self.expr(node.left, getattr(twin, "left", None))
+            self.expr(node.right, getattr(twin, "right", None))
+        elif isinstance(node, cst.BooleanOperation):
+            self.expr(node.left, None)
+            self.expr(node.right, None)
+        elif isinstance(node, cst.Comparison):
+            self.expr(node.left, getattr(twin, "left", None))
+            comparators = getattr(twin, "comparators", None) or ()
+            for i, target in enumerate(node.comparisons):
+                self.expr(target.comparator, comparators[i] if i < len(comparators) else None)
+        elif isinstance(node, cst.UnaryOperation):
+            self.expr(node.expression, getattr(twin, "operand", None))
+        elif isinstance(node, cst.IfExp):
+            self.expr(node.test, getattr(twin, "test", None))
+            self.expr(node.body, getattr(twin, "body", None))
+            self.expr(node.orelse, getattr(twin, "orelse", None))
+        elif isinstance(node, (cst.Tuple, cst.List, cst.Set)):
+            elts = getattr(twin, "elts", None) or ()
+            for i, element in enumerate(node.elements):
+                element_twin = elts[i] if i < len(elts) else None
+                if isinstance(element, cst.StarredElement):
+                    element_twin = getattr(element_twin, "value", None)
+                self.expr(element.value, element_twin)
+        elif isinstance(node, cst.Dict):
+            keys = getattr(twin, "keys", None) or ()
+            values = getattr(twin, "values", None) or ()
+            for i, element in enumerate(node.elements):
+                if isinstance(element, cst.DictElement):
+                    self.expr(element.key, keys[i] if i < len(keys) else None)
+                self.expr(element.value, values[i] if i < len(values) else None)
+        elif isinstance(node, cst.Await):
+            self.expr(node.expression, getattr(twin, "value", None))
+        elif isinstance(node, cst.Yield):
+            if isinstance(node.value, cst.From):
+                self.expr(node.value.item, getattr(twin, "value", None))
+            elif node.value is not None:
+                self.expr(node.value, getattr(twin, "value", None))
+        elif isinstance(node, cst.NamedExpr):
+            self.expr(node.value, getattr(twin, "value", None))
+            self.bind_target(node.target, node.value, getattr(twin, "value", None))
+        elif isinstance(node, cst.Lambda):
+            self.symbols.push("function", self.symbols.local_path("<lambda>"))
+            for param in node.params.params:
+                self.symbols.bind(param.name.value, None)
+            self.expr(node.body, getattr(twin, "body", None))
+            self.symbols.pop()
+        elif isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
+            self.comprehension(node, twin)
+        elif isinstance(node, cst.FormattedString):
+            values = [v for v in (getattr(twin, "values", None) or ()) if isinstance(v, ast.FormattedValue)]
+            parts = [p for p in node.parts if isinstance(p, cst.FormattedStringExpression)]
+            for i, part in enumerate(parts):
+                self.expr(part.expression, values[i].value if i < len(values) else None)
+        elif isinstance(node, cst.ConcatenatedString):
+            for side in (node.left, node.right):
+                self.expr(side, None)
+        elif isinstance(node, cst.StarredElement):
+            self.expr(node.value, None)
+        else:
+            self._generic(node)
+
+    def comprehension(self, node: Any, twin: ast.AST | None) -> None:
+        self.symbols.push("function", self.symbols.local_path("<comprehension>"))
+        try:
+            generators = getattr(twin, "generators", None) or ()
+            for_in: cst.CompFor | None = node.for_in
+            i = 0
+            while for_in is not None:
+                generator = generators[i] if i < len(generators) else None
+                self.expr(for_in.iter, getattr(generator, "iter", None))
+                self.bind_target(for_in.target, cst.Ellipsis(), None)
+                if_twins = getattr(generator, "ifs", None) or ()
+                for j, condition in enumerate(for_in.ifs):
+                    self.expr(condition.test, if_twins[j] if j < len(if_twins) else None)
+                for_in = for_in.inner_for_in
+                i += 1
+            if isinstance(node, cst.DictComp):
+                self.expr(node.key, getattr(twin, "key", None))
+                self.expr(node.value, getattr(twin, "value", None))
+            else:
+                self.expr(node.elt, getattr(twin, "elt", None))
+        finally:
+            self.symbols.pop()
+
+    def _generic(self, node: cst.CSTNode) -> None:
+        # Rare node kinds: descend through their children without positions of their own.
+        for child in node.children:
+            if isinstance(child, cst.BaseExpression):
+                self.expr(child, None)
+            else:
+                self._generic(child)
+
+
+def walk_module(facts: FileFacts, source: str, tree: cst.Module, twin: ast.Module) -> None:
+    ModuleWalker(facts, source, tree, twin).run()

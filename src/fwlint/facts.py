@@ -1,0 +1,150 @@
+"""Plain, serialisable facts extracted from one source file.
+
+Extraction produces a :class:`FileFacts` per file; nothing in it refers to libcst
+nodes, so facts can cross process boundaries and live in the on-disk cache.
+
+Names are *paths*: dotted strings rooted either at an imported module
+(``flask.request.args``) or at the place a name was defined in the project
+(``shop.catalog.bp``, ``shop.create_app.<locals>.app``).  A segment ending in
+``()`` is the result of calling what precedes it (``shop.create_app()``).  The
+linker turns paths into canonical framework names once every file is known.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """1-based lines, 1-based columns (characters), end exclusive like SARIF."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A reference to a name, as a path (see module docstring)."""
+
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class CallValue:
+    """A call used as a value, e.g. ``BookAPI.as_view("books")``."""
+
+    callee: str
+    args: tuple[Value, ...]
+    kwargs: tuple[tuple[str, Value], ...]
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class Opaque:
+    """An expression fwlint does not evaluate; ``code`` is its source text."""
+
+    code: str
+
+
+Literal = Union[str, int, float, bool, None]
+Value = Union[Literal, Ref, CallValue, Opaque, list["Value"], dict[str, "Value"], tuple["Value", ...]]
+
+
+@dataclass(slots=True)
+class Call:
+    """A call whose callee resolves to a path: ``bp.route("/x")``, ``jsonify(...)``."""
+
+    callee: str
+    args: list[Value]
+    kwargs: dict[str, Value]
+    span: Span
+    scope: str
+    # When the call is a decorator, the qualified name of what it decorates;
+    # ``bare`` marks ``@app.before_request`` (no call in the source).
+    decorates: str | None = None
+    bare: bool = False
+
+
+@dataclass(slots=True)
+class Reference:
+    """A non-call use of a resolvable name: ``request.form``, ``session``, ``g.user``."""
+
+    path: str
+    span: Span
+    scope: str
+
+
+@dataclass(slots=True)
+class FunctionDef:
+    qualname: str
+    span: Span
+    is_async: bool
+    params: list[str]
+    # Path of the value returned by a ``return NAME`` whose name is known (app factories).
+    returns: str | None = None
+
+
+@dataclass(slots=True)
+class ClassDef:
+    qualname: str
+    span: Span
+    bases: list[str]
+    methods: dict[str, FunctionDef] = field(default_factory=dict)
+    # Simple class attributes (``methods = ["GET"]``, ``regex = r"..."``).
+    attributes: dict[str, Value] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Assignment:
+    """``target = <call>`` where the call's callee is a path: the target is an instance."""
+
+    target: str
+    value: Value
+    span: Span
+
+
+@dataclass(slots=True)
+class Import:
+    module: str
+    line: int
+
+
+@dataclass(slots=True)
+class FileFacts:
+    path: str  # relative to the project root, '/'-separated
+    module: str  # dotted module name derived from the path
+    is_package: bool
+    # Module-level and local names bound by imports: path -> imported path.
+    aliases: dict[str, str] = field(default_factory=dict)
+    assignments: list[Assignment] = field(default_factory=list)
+    functions: list[FunctionDef] = field(default_factory=list)
+    classes: list[ClassDef] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    imports: list[Import] = field(default_factory=list)
+    # Inline suppressions: line -> rule codes (empty set = all rules).
+    suppressions: dict[int, frozenset[str]] = field(default_factory=dict)
+    lines: int = 0
+
+
+@dataclass(slots=True)
+class FileError:
+    """A file that could not be analysed; one entry in the report's ``errors``."""
+
+    path: str
+    kind: str  # syntax-error | python2 | decode-error | binary | unreadable | too-large | too-deep | internal
+    message: str
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class TemplateFile:
+    path: str
+    lines: int
+
+
+ExtractionResult = Union[FileFacts, FileError]

@@ -1,0 +1,39 @@
+"""Which top-level modules belong to which framework's ecosystem."""
+
+from __future__ import annotations
+
+FLASK_ROOTS = frozenset(
+    {"flask", "werkzeug", "jinja2", "itsdangerous", "flask_sqlalchemy", "flask_login", "flask_wtf",
+     "flask_migrate", "wtforms", "sqlalchemy", "alembic", "flask_restful", "flask_restx", "flask_smorest",
+     "flask_admin", "flask_mail", "flask_caching", "flask_babel", "flask_cors", "flask_limiter",
+     "flask_socketio", "flask_session", "flask_security", "flask_jwt_extended", "flask_httpauth",
+     "flask_principal", "flask_bcrypt", "flask_marshmallow", "flask_debugtoolbar", "flask_talisman",
+     "flask_uploads", "flask_appbuilder", "blinker", "markupsafe", "marshmallow", "click"}
+)
+DJANGO_ROOTS = frozenset({"django", "rest_framework", "channels", "corsheaders", "debug_toolbar", "django_filters"})
+
+# APIs whose absence of a rule is reported as ``unmapped`` (flask, werkzeug, flask_*).
+UNMAPPED_PREFIXES = {"flask": ("flask", "werkzeug", "flask_"), "django": ("django", "rest_framework")}
+
+
+def root_of(path: str) -> str:
+    return path.split(".", 1)[0].removesuffix("()")
+
+
+def framework_of_root(root: str) -> str | None:
+    if root in FLASK_ROOTS or root.startswith("flask_"):
+        return "flask"
+    if root in DJANGO_ROOTS or root.startswith("django_"):
+        return "django"
+    return None
+
+
+def is_reportable_unmapped(canonical: str, source_framework: str) -> bool:
+    """Whether a framework name no rule matches should be listed as ``unmapped``."""
+    root = root_of(canonical)
+    for prefix in UNMAPPED_PREFIXES.get(source_framework, ()):
+        if prefix.endswith("_") and root.startswith(prefix):
+            return True
+        if root == prefix:
+            return True
+    return False

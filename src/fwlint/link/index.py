@@ -1,0 +1,233 @@
+"""Project-wide knowledge: what each path names once every file is known.
+
+Extraction records names as paths (``shop.catalog.bp.route``); here they become
+canonical framework names (``flask.Blueprint.route``) by following imports,
+re-exports, instances (``bp = Blueprint(...)``), factory return values and
+project classes down to their framework base classes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fwlint.facts import CallValue, ClassDef, FileFacts, FunctionDef, Ref
+from fwlint.frameworks import framework_of_root
+
+MAX_STEPS = 24
+# Public names for objects that frameworks define in submodules.
+PUBLIC_NAMES = {
+    "flask.app.Flask": "flask.Flask",
+    "flask.blueprints.Blueprint": "flask.Blueprint",
+    "flask.sansio.blueprints.Blueprint": "flask.Blueprint",
+    "flask.globals.request": "flask.request",
+    "flask.globals.session": "flask.session",
+    "flask.globals.g": "flask.g",
+    "flask.globals.current_app": "flask.current_app",
+    "flask.helpers.url_for": "flask.url_for",
+    "flask.helpers.flash": "flask.flash",
+    "flask.helpers.send_file": "flask.send_file",
+    "flask.helpers.send_from_directory": "flask.send_from_directory",
+    "flask.helpers.make_response": "flask.make_response",
+    "flask.helpers.abort": "flask.abort",
+    "flask.helpers.redirect": "flask.redirect",
+    "flask.helpers.stream_with_context": "flask.stream_with_context",
+    "flask.helpers.get_flashed_messages": "flask.get_flashed_messages",
+    "flask.json.jsonify": "flask.jsonify",
+    "flask.templating.render_template": "flask.render_template",
+    "flask.templating.render_template_string": "flask.render_template_string",
+    "flask.wrappers.Response": "flask.Response",
+    "flask.wrappers.Request": "flask.Request",
+    "werkzeug.routing.converters.BaseConverter": "werkzeug.routing.BaseConverter",
+    "werkzeug.wrappers.Response": "werkzeug.Response",
+    "werkzeug.wrappers.response.Response": "werkzeug.Response",
+}
+
+
+def _split(path: str) -> list[str]:
+    return path.split(".")
+
+
+@dataclass(slots=True)
+class Instance:
+    path: str
+    call: CallValue
+    file: FileFacts
+    line: int
+
+
+class ProjectIndex:
+    def __init__(self, files: list[FileFacts]) -> None:
+        self.files = files
+        self.aliases: dict[str, str] = {}
+        self.instances: dict[str, Instance] = {}
+        self.functions: dict[str, tuple[FunctionDef, FileFacts]] = {}
+        self.classes: dict[str, tuple[ClassDef, FileFacts]] = {}
+        self.modules: dict[str, FileFacts] = {}
+        self._canonical_cache: dict[str, str | None] = {}
+        for facts in files:
+            self.modules.setdefault(facts.module, facts)
+            self.aliases.update(facts.aliases)
+            for assignment in facts.assignments:
+                if isinstance(assignment.value, CallValue):
+                    self.instances[assignment.target] = Instance(
+                        assignment.target, assignment.value, facts, assignment.span.line
+                    )
+            for function in facts.functions:
+                self.functions[function.qualname] = (function, facts)
+            for cls in facts.classes:
+                self.classes[cls.qualname] = (cls, facts)
+                for method in cls.methods.values():
+                    self.functions[method.qualname] = (method, facts)
+
+    # ------------------------------------------------------------ resolution
+    def _step(self, path: str) -> str | None:
+        """Rewrite the longest known prefix of ``path`` once, or None when nothing is known."""
+        parts = _split(path)
+        for i in range(len(parts), 0, -1):
+            head = ".".join(parts[:i])
+            rest = parts[i:]
+            replacement: str | None = None
+            if head in self.aliases and self.aliases[head] != head:
+                replacement = self.aliases[head]
+            elif head in self.instances:
+                replacement = self.instances[head].call.callee + "()"
+            elif head.endswith("()"):
+                inner = head[:-2]
+                if inner in self.functions and self.functions[inner][0].returns:
+                    replacement = self.functions[inner][0].returns
+                elif inner in self.classes:
+                    replacement = self._framework_base(inner, rest)
+                    if replacement is not None:
+                        replacement += "()"
+            elif head in self.classes and rest:
+                replacement = self._framework_base(head, rest)
+            if replacement is not None:
+                return ".".join([replacement, *rest])
+        return None
+
+    def _framework_base(self, class_path: str, rest: list[str]) -> str | None:
+        """The framework class whose attribute ``rest[0]`` a project class inherits, if any."""
+        cls, _ = self.classes[class_path]
+        member = rest[0].removesuffix("()") if rest else None
+        if member is not None and (member in cls.methods or member in cls.attributes):
+            return None
+        for base in cls.bases:
+            canonical = self.canonical(base)
+            if canonical is not None:
+                return canonical
+            resolved = self.resolve_project(base)
+            if resolved in self.classes and resolved != class_path:
+                inherited = self._framework_base(resolved, rest)
+                if inherited is not None:
+                    return inherited
+        return None
+
+    def resolve_project(self, path: str) -> str:
+        """Follow aliases only, to the place a project name is defined."""
+        for _ in range(MAX_STEPS):
+            parts = _split(path)
+            for i in range(len(parts), 0, -1):
+                head = ".".join(parts[:i])
+                if head in self.aliases and self.aliases[head] != head:
+                    path = ".".join([self.aliases[head], *parts[i:]])
+                    break
+            else:
+                return path
+        return path
+
+    def canonical(self, path: str) -> str | None:
+        """The framework name a path denotes (``()`` dropped), or None if it is not framework code."""
+        if path in self._canonical_cache:
+            return self._canonical_cache[path]
+        self._canonical_cache[path] = None  # guards against cycles
+        current = path
+        result: str | None = None
+        for _ in range(MAX_STEPS):
+            root = current.split(".", 1)[0].removesuffix("()")
+            if framework_of_root(root) is not None:
+                result = self._public(current.replace("()", ""))
+                break
+            following = self._step(current)
+            if following is None:
+                break
+            current = following
+        self._canonical_cache[path] = result
+        return result
+
+    @staticmethod
+    def _public(name: str) -> str:
+        parts = _split(name)
+        for i in range(len(parts), 1, -1):
+            head = ".".join(parts[:i])
+            if head in PUBLIC_NAMES:
+                return ".".join([PUBLIC_NAMES[head], *parts[i:]])
+        return name
+
+    def instance_of(self, path: str) -> Instance | None:
+        """The project instance (``bp = Blueprint(...)``) a path refers to, if any."""
+        current = path
+        for _ in range(MAX_STEPS):
+            if current in self.instances:
+                return self.instances[current]
+            if current.endswith("()") and current[:-2] in self.functions:
+                returned = self.functions[current[:-2]][0].returns
+                if returned is None:
+                    return None
+                current = returned
+                continue
+            resolved = self.resolve_project(current)
+            if resolved == current:
+                return None
+            current = resolved
+        return None
+
+    def receiver(self, callee: str) -> str:
+        """``shop.catalog.bp.route`` → ``shop.catalog.bp``."""
+        return callee.rsplit(".", 1)[0]
+
+    def class_canonical_bases(self, class_path: str, seen: set[str] | None = None) -> list[str]:
+        """Every framework class a project class inherits from, through project classes."""
+        seen = seen or set()
+        if class_path in seen or class_path not in self.classes:
+            return []
+        seen.add(class_path)
+        result: list[str] = []
+        for base in self.classes[class_path][0].bases:
+            canonical = self.canonical(base)
+            if canonical is not None:
+                result.append(canonical)
+            else:
+                result.extend(self.class_canonical_bases(self.resolve_project(base), seen))
+        return result
+
+    def class_methods(self, class_path: str, seen: set[str] | None = None) -> dict[str, FunctionDef]:
+        """Methods defined on a project class or inherited from project base classes."""
+        seen = seen or set()
+        if class_path in seen or class_path not in self.classes:
+            return {}
+        seen.add(class_path)
+        cls = self.classes[class_path][0]
+        methods: dict[str, FunctionDef] = {}
+        for base in reversed(cls.bases):
+            methods.update(self.class_methods(self.resolve_project(base), seen))
+        methods.update(cls.methods)
+        return methods
+
+    def class_attribute(self, class_path: str, name: str, seen: set[str] | None = None) -> object:
+        seen = seen or set()
+        if class_path in seen or class_path not in self.classes:
+            return None
+        seen.add(class_path)
+        cls = self.classes[class_path][0]
+        if name in cls.attributes:
+            return cls.attributes[name]
+        for base in cls.bases:
+            found = self.class_attribute(self.resolve_project(base), name, seen)
+            if found is not None:
+                return found
+        return None
+
+    def ref_path(self, value: object) -> str | None:
+        if isinstance(value, Ref):
+            return value.path
+        return None
