@@ -47,6 +47,25 @@ def _split(path: str) -> list[str]:
     return path.split(".")
 
 
+def _api_name(path: str) -> str:
+    """Drop call markers; stop at the result of a function call (``a.scalars().all`` → ``a.scalars``).
+
+    A called class (``Flask()``) is an instance whose methods are still framework API;
+    what a function returns is usually a plain value (a list, a string, a query).
+    """
+    parts = _split(path)
+    kept: list[str] = []
+    for index, part in enumerate(parts):
+        if part.endswith("()"):
+            name = part[:-2]
+            kept.append(name)
+            if name[:1].islower() and index > 0 and index < len(parts) - 1:
+                break
+        else:
+            kept.append(part)
+    return ".".join(kept)
+
+
 @dataclass(slots=True)
 class Instance:
     path: str
@@ -145,7 +164,7 @@ class ProjectIndex:
         for _ in range(MAX_STEPS):
             root = current.split(".", 1)[0].removesuffix("()")
             if framework_of_root(root) is not None:
-                result = self._public(current.replace("()", ""))
+                result = self._public(_api_name(current))
                 break
             following = self._step(current)
             if following is None:

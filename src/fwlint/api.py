@@ -1,0 +1,70 @@
+"""Entry points other code calls: scan a project and get the report object."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from fwlint import __version__
+from fwlint.config import Settings
+from fwlint.detection import choose_direction, detect
+from fwlint.engine import Progress, analyse
+from fwlint.estimate import roll_up
+from fwlint.link import ProjectIndex
+from fwlint.link.flask_routes import FlaskStructure, build_flask_structure
+from fwlint.mapping import map_project, route_entries
+from fwlint.report.model import Report
+from fwlint.rules_engine.catalog import Catalog, load_catalog
+
+
+def scan(
+    root: Path,
+    settings: Settings,
+    progress: Progress | None = None,
+    catalog: Catalog | None = None,
+    only_files: set[str] | None = None,
+) -> Report:
+    """Scan ``root``; with ``only_files`` (project-relative paths), report only those files
+    while still using the whole project for cross-file knowledge."""
+    started = time.perf_counter()
+    catalog = catalog or load_catalog(settings.rule_files, settings.ignore)
+    project = analyse(root, settings, progress)
+    extracted = time.perf_counter()
+    detected, counts = detect(project.files)
+    source, target = choose_direction(detected, counts, settings.source, settings.target)
+    report = Report(
+        tool_version=__version__,
+        root=str(project.root),
+        source_framework=source,
+        target_framework=target,
+        detected={"framework": detected, **counts},  # type: ignore[dict-item]
+        files_scanned=len(project.files) + len({e.path for e in project.errors}),
+        errors=project.errors,
+    )
+    report.templates = [{"file": t.path, "lines": t.lines} for t in project.templates]
+    if source is not None:
+        index = ProjectIndex(project.files)
+        structure = build_flask_structure(index) if source == "flask" else FlaskStructure()
+        result = map_project(index, structure, catalog, source)
+        report.findings = result.findings
+        report.routes = route_entries(structure)
+        report.coverage_mapped = result.mapped
+        report.coverage_unmapped = result.unmapped
+        report.unmapped_apis = dict(result.unmapped_apis.most_common())
+    if only_files is not None:
+        report.findings = [f for f in report.findings if f.file in only_files]
+        report.routes = [r for r in report.routes if r.file in only_files]
+        report.errors = [e for e in report.errors if e.path in only_files]
+        report.templates = [t for t in report.templates if t["file"] in only_files]
+        report.files_scanned = len(only_files)
+        report.coverage_mapped = sum(1 for f in report.findings if f.kind != "unmapped")
+        report.coverage_unmapped = sum(1 for f in report.findings if f.kind == "unmapped")
+    roll_up(report, settings.estimate)
+    report.stats = {
+        "seconds": round(time.perf_counter() - started, 3),
+        "extract_seconds": round(extracted - started, 3),
+        "parsed": project.parsed,
+        "from_cache": project.from_cache,
+        "skipped_irrelevant": project.skipped_irrelevant,
+    }
+    return report

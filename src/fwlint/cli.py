@@ -1,0 +1,240 @@
+"""The command line: ``fwlint scan``, ``fwlint rules``, ``fwlint schema``."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.syntax import Syntax
+from rich.table import Table
+
+from fwlint import __version__
+from fwlint.config import ConfigError, find_project_root, load_settings
+from fwlint.rules_engine.catalog import Catalog, Rule, RuleError, load_catalog
+
+FORMATS = ("text", "json")
+# Progress is shown only when this many files need parsing (a warm or small scan is instant).
+PROGRESS_THRESHOLD = 50
+
+
+def _stderr() -> Console:
+    return Console(stderr=True)
+
+
+def _fail(message: str) -> None:
+    _stderr().print(f"[bold red]error:[/] {escape(message)}")
+    sys.exit(2)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write via a temporary file in the same directory, then rename over the target."""
+    directory = path.parent if str(path.parent) else Path(".")
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="fwlint")
+def main() -> None:
+    """fwlint: what a Flask ⇄ Django port involves, site by site."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--from", "source", type=click.Choice(["flask", "django"]), help="Source framework (default: detected).")
+@click.option("--to", "target", type=click.Choice(["flask", "django"]), help="Target framework (default: the other one).")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), help="Worker processes (default: all cores).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the facts cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Cache location (default: .fwlint_cache).")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="pyproject.toml to read [tool.fwlint] from (default: the project's).")
+@click.option("--ignore", "ignore", multiple=True, help="Rule code or prefix to turn off (repeatable).")
+@click.option("--worklist", is_flag=True, help="Text format: list every site with the code to write.")
+@click.option("--routes", "route_limit", default="25", show_default=True, help="Text format: routes to show, or 'all'.")
+@click.option("--explain-estimate", is_flag=True, help="Text format: print the estimate's formula.")
+def scan(
+    paths: tuple[Path, ...],
+    source: str | None,
+    target: str | None,
+    output_format: str,
+    output: Path | None,
+    jobs: int | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+    config_file: Path | None,
+    ignore: tuple[str, ...],
+    worklist: bool,
+    route_limit: str,
+    explain_estimate: bool,
+) -> None:
+    """Scan PATHS (a project directory, or files inside one) and report the port."""
+    from fwlint.api import scan as run_scan
+    from fwlint.report import json_report, text
+
+    paths = paths or (Path("."),)
+    only_files: set[str] | None = None
+    if len(paths) == 1 and paths[0].is_dir():
+        root = paths[0].resolve()
+    else:
+        root = find_project_root(paths[0])
+        only_files = set()
+        for path in paths:
+            resolved = path.resolve()
+            try:
+                relative = resolved.relative_to(root)
+            except ValueError:
+                _fail(f"{path} is outside the project root {root}")
+            only_files.add(relative.as_posix())
+    if source is not None and target is not None and source == target:
+        _fail("--from and --to name the same framework")
+    try:
+        settings = load_settings(config_file or root / "pyproject.toml")
+    except ConfigError as exc:
+        _fail(str(exc))
+    settings = settings.with_overrides(
+        source=source,
+        target=target,
+        jobs=jobs,
+        cache=False if no_cache else None,
+        cache_dir=str(cache_dir) if cache_dir else None,
+        ignore=tuple(settings.ignore) + ignore if ignore else None,
+    )
+    try:
+        catalog = load_catalog(settings.rule_files, settings.ignore)
+    except RuleError as exc:
+        _fail(str(exc))
+    limit = None if route_limit == "all" else int(route_limit) if route_limit.isdigit() else 25
+
+    err = _stderr()
+    with Progress(
+        TextColumn("[bold]parsing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task("parse", total=None, visible=False)
+
+        def on_progress(done: int, total: int) -> None:
+            if total >= PROGRESS_THRESHOLD:
+                progress.update(task, completed=done, total=total, visible=True)
+
+        report = run_scan(root, settings, on_progress, catalog, only_files)
+
+    if output_format == "json":
+        rendered = json_report.render(report)
+        if output:
+            write_atomically(output, rendered)
+        else:
+            sys.stdout.write(rendered)
+        return
+    if output:
+        console = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
+        text.render(report, console, worklist, limit, explain_estimate)
+        write_atomically(output, console.export_text())
+    else:
+        text.render(report, Console(), worklist, limit, explain_estimate)
+
+
+def _rule_table(rules: list[Rule]) -> Table:
+    table = Table(box=None, pad_edge=False)
+    table.add_column("code", style="bold")
+    table.add_column("name")
+    table.add_column("category")
+    table.add_column("kind")
+    table.add_column("effort", justify="right")
+    for rule in rules:
+        table.add_row(rule.code, rule.name, rule.category, rule.kind, str(rule.effort))
+    return table
+
+
+def render_rule(rule: Rule, console: Console) -> None:
+    source, target = rule.direction
+    console.print(f"[bold]{rule.code}[/] {escape(rule.name)}  [dim]({source} → {target}, {rule.category}, "
+                  f"{rule.kind}, effort {rule.effort})[/]\n")
+    console.print("[bold]What it does[/]")
+    console.print(f"Finds {', '.join(f'`{escape(s)}`' for s in rule.source)} and maps it to {escape(rule.target)}.")
+    console.print(escape(rule.message) + "\n")
+    console.print("[bold]Why[/]")
+    console.print(escape(rule.why) + "\n")
+    for number, example in enumerate(rule.examples, start=1):
+        console.print(f"[bold]Example{f' {number}' if len(rule.examples) > 1 else ''}[/] (before, {source})")
+        console.print(Syntax(example.before.strip("\n"), "python", theme="ansi_dark", background_color="default"))
+        console.print(f"[bold]Use instead[/] ({target})")
+        console.print(Syntax(example.after.strip("\n"), "python", theme="ansi_dark", background_color="default"))
+        console.print()
+    console.print(f"[bold]Docs[/] {escape(rule.docs)}")
+
+
+@main.command()
+@click.argument("code", required=False)
+@click.option("--from", "source", type=click.Choice(["flask", "django"]), help="Only rules for this source framework.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules(code: str | None, source: str | None, output_format: str) -> None:
+    """List the rules, or explain rule CODE (what, why, before → after, docs)."""
+    try:
+        catalog: Catalog = load_catalog()
+    except RuleError as exc:
+        _fail(str(exc))
+    console = Console()
+    if code is not None:
+        rule = catalog.rules.get(code.upper())
+        if rule is None:
+            _fail(f"no rule {code!r}; `fwlint rules` lists them")
+        if output_format == "json":
+            sys.stdout.write(json.dumps(_rule_json(rule), indent=2) + "\n")
+        else:
+            render_rule(rule, console)
+        return
+    selected = sorted(catalog.rules.values(), key=lambda r: r.code)
+    if source:
+        selected = [r for r in selected if r.direction[0] == source]
+    if output_format == "json":
+        sys.stdout.write(json.dumps([_rule_json(r) for r in selected], indent=2) + "\n")
+        return
+    console.print(_rule_table(selected))
+    console.print(f"\n{len(selected)} rules. `fwlint rules CODE` explains one.", style="dim")
+
+
+def _rule_json(rule: Rule) -> dict[str, object]:
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "direction": list(rule.direction),
+        "category": rule.category,
+        "source": list(rule.source),
+        "target": rule.target,
+        "kind": rule.kind,
+        "effort": rule.effort,
+        "message": rule.message,
+        "why": rule.why,
+        "docs": rule.docs,
+        "examples": [{"before": e.before, "after": e.after} for e in rule.examples],
+    }
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the `--format json` report."""
+    from fwlint.report.json_report import schema as load_schema
+
+    sys.stdout.write(json.dumps(load_schema(), indent=2) + "\n")
+

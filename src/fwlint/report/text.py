@@ -1,0 +1,187 @@
+"""The terminal report (rich): summary first, then where the work is.
+
+Readable at 80 columns; colour only on a terminal (rich drops styles when the
+output is piped or NO_COLOR is set).
+"""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from fwlint.report.model import Report
+
+NAMES = {"flask": "Flask", "django": "Django", None: "?"}
+KIND_STYLE = {"mechanical": "green", "rewrite": "yellow", "no-equivalent": "red", "unmapped": "magenta"}
+
+
+def _days(value: float) -> str:
+    return f"{value:g}"
+
+
+def _summary(report: Report) -> Table:
+    estimate = report.estimate
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    mapped, unmapped = report.coverage_mapped, report.coverage_unmapped
+    total = mapped + unmapped
+    coverage = f"{mapped / total:.0%}" if total else "n/a"
+    table.add_row("Findings", f"{len(report.findings)} sites  (API coverage {coverage}: {mapped} mapped, {unmapped} unmapped)")
+    if estimate:
+        table.add_row(
+            "Effort",
+            f"{estimate.effort_points} points ≈ {_days(estimate.low_days)}–{_days(estimate.high_days)} person-days",
+        )
+        table.add_row("Mechanical", f"{estimate.mechanical_share:.0%} of the effort can be done by a codemod")
+    table.add_row("Blockers", f"{len(report.blockers)} sites with no equivalent")
+    table.add_row("Routes", str(len(report.routes)))
+    table.add_row("Templates", str(len(report.templates)))
+    errors = report.files_with_errors
+    table.add_row("Errors", f"{errors} file(s) could not be analysed" if errors else "none")
+    return table
+
+
+def _categories(report: Report) -> Table:
+    table = Table(title="By category", box=box.SIMPLE_HEAD, title_justify="left", title_style="bold")
+    table.add_column("category")
+    table.add_column("sites", justify="right")
+    table.add_column("points", justify="right")
+    total = sum(r.effort_points for r in report.by_category.values()) or 1
+    table.add_column("share", justify="right")
+    for name, rollup in sorted(report.by_category.items(), key=lambda kv: -kv[1].effort_points):
+        table.add_row(name, str(rollup.findings), str(rollup.effort_points), f"{rollup.effort_points / total:.0%}")
+    return table
+
+
+def _ranked(title: str, header: str, rows: dict[str, object], limit: int) -> Table:
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", title_style="bold")
+    table.add_column(header, overflow="fold")
+    table.add_column("sites", justify="right")
+    table.add_column("points", justify="right")
+    ranked = sorted(rows.items(), key=lambda kv: (-kv[1].effort_points, kv[0]))  # type: ignore[attr-defined]
+    for name, rollup in ranked[:limit]:
+        table.add_row(escape(name), str(rollup.findings), str(rollup.effort_points))  # type: ignore[attr-defined]
+    if len(ranked) > limit:
+        table.caption = f"… and {len(ranked) - limit} more"
+    return table
+
+
+def _routes(report: Report, limit: int | None) -> Table:
+    """Routes grouped by file (a section row per file), so each row stays narrow."""
+    table = Table(title="Routes (Flask rule → Django pattern)", box=box.SIMPLE_HEAD, title_justify="left",
+                  title_style="bold")
+    table.add_column("line", justify="right", style="dim", no_wrap=True)
+    table.add_column("methods", no_wrap=True)
+    table.add_column("Flask rule", overflow="fold", ratio=1)
+    table.add_column("Django", overflow="fold", ratio=1)
+    # One row per declaration: a MethodView's per-method entries share their rule.
+    grouped: dict[tuple[str, int, str], list[str]] = {}
+    targets: dict[tuple[str, int, str], dict[str, object]] = {}
+    for route in report.routes:
+        key = (route.file, route.line, route.path)
+        grouped.setdefault(key, []).extend(m for m in route.methods if m not in grouped.get(key, []))
+        targets.setdefault(key, route.target)
+    keys = list(grouped) if limit is None else list(grouped)[:limit]
+    current = None
+    for key in keys:
+        file, line, path = key
+        if file != current:
+            current = file
+            table.add_row("", "", Text(file, style="bold cyan"), "")
+        target = targets[key]
+        django = target.get("path")
+        if django is None:
+            shown = f"? {target.get('error', '')}"
+        elif target.get("function") == "re_path":
+            shown = f"re_path {django}"
+        else:
+            shown = str(django) or '""'
+        table.add_row(str(line), ",".join(grouped[key]), escape(path), escape(shown))
+    if limit is not None and len(grouped) > limit:
+        table.caption = f"… and {len(grouped) - limit} more (--routes all, or --format json)"
+    return table
+
+
+def _worklist(report: Report) -> list[object]:
+    parts: list[object] = [Text("Worklist", style="bold underline")]
+    current = None
+    for finding in report.findings:
+        if finding.file != current:
+            current = finding.file
+            parts.append(Text(f"\n{finding.file}", style="bold cyan"))
+        line = Text()
+        line.append(f"  {finding.line}:{finding.column} ", style="dim")
+        line.append(finding.rule + " ", style=KIND_STYLE.get(finding.kind, ""))
+        line.append(finding.message)
+        parts.append(line)
+        if finding.suggestion:
+            for suggestion_line in finding.suggestion.splitlines():
+                parts.append(Text("      → " + suggestion_line, style="green"))
+    return parts
+
+
+def render(
+    report: Report,
+    console: Console,
+    worklist: bool = False,
+    route_limit: int | None = 25,
+    explain_estimate: bool = False,
+) -> None:
+    direction = f"{NAMES[report.source_framework]} → {NAMES[report.target_framework]}"
+    header = Text()
+    header.append("fwlint ", style="bold")
+    header.append(f"{report.tool_version}  ")
+    header.append(direction, style="bold magenta")
+    header.append(f"  {report.root}")
+    console.print(header)
+    detected = report.detected
+    console.print(
+        Text(
+            f"{report.files_scanned} Python files, detected: {detected.get('framework')} "
+            f"(flask {detected.get('flask', 0)} files, django {detected.get('django', 0)} files)",
+            style="dim",
+        )
+    )
+    if report.source_framework is None:
+        console.print("\nNo Flask or Django code found: nothing to port. Use --from to force a direction.")
+        return
+    console.print()
+    console.print(_summary(report))
+    if report.estimate and explain_estimate:
+        console.print(Text(report.estimate.formula, style="dim"))
+    console.print()
+    if report.by_category:
+        console.print(_categories(report))
+        console.print(_ranked("Hot files", "file", dict(report.by_file), 10))  # type: ignore[arg-type]
+        console.print(_ranked("By blueprint / module", "unit", dict(report.by_unit), 10))  # type: ignore[arg-type]
+    if report.routes:
+        console.print(_routes(report, route_limit))
+    if report.unmapped_apis:
+        table = Table(title="Unmapped framework APIs (no rule yet)", box=box.SIMPLE_HEAD, title_justify="left",
+                      title_style="bold")
+        table.add_column("API", overflow="fold")
+        table.add_column("sites", justify="right")
+        items = list(report.unmapped_apis.items())
+        for name, count in items[:10]:
+            table.add_row(escape(name), str(count))
+        if len(items) > 10:
+            table.caption = f"… and {len(items) - 10} more"
+        console.print(table)
+    if report.errors:
+        table = Table(title="Files not analysed", box=box.SIMPLE_HEAD, title_justify="left", title_style="bold")
+        table.add_column("file", overflow="fold")
+        table.add_column("problem", overflow="fold")
+        for error in report.errors[:20]:
+            where = f"{error.path}:{error.line}" if error.line else error.path
+            table.add_row(escape(where), escape(error.message))
+        if len(report.errors) > 20:
+            table.caption = f"… and {len(report.errors) - 20} more (--format json lists all)"
+        console.print(table)
+    if worklist:
+        console.print(Group(*_worklist(report)))  # type: ignore[arg-type]
+    else:
+        console.print(Text("Per-site worklist with the Django code to write: --worklist", style="dim"))

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from fwlint.api import scan
+from fwlint.config import Settings
+from fwlint.report import json_report
+from fwlint.report.model import Report
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures"
+
+
+def scan_dir(path: Path, **overrides: Any) -> Report:
+    settings = Settings(cache=False, jobs=1).with_overrides(**overrides)
+    return scan(path, settings)
+
+
+def scan_source(tmp_path: Path, files: dict[str, str], **overrides: Any) -> Report:
+    """Write ``files`` (relative path -> source) under tmp_path and scan it."""
+    for name, text in files.items():
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return scan_dir(tmp_path, **overrides)
+
+
+def validated_json(report: Report) -> dict[str, Any]:
+    """The JSON report, checked against the shipped schema."""
+    data = json.loads(json_report.render(report))
+    jsonschema.validate(data, json_report.schema())
+    return data
+
+
+@pytest.fixture(scope="session")
+def shop_report() -> Report:
+    return scan_dir(FIXTURES / "flask_shop")
