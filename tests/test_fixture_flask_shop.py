@@ -264,6 +264,9 @@ def _django_path(app, path):
         c[2] == "float" or (c[2] == "int" and has_args(c)) or c[2] not in BUILTIN for c in convs
     )
     uses_re_path = any(c[2] == "any" or (c[2] in ("string", "default") and has_args(c)) for c in convs)
+    # re_path would pass every value as a str: next to an int/uuid, registered converters keep the types.
+    if uses_re_path and any(c[2] in ("int", "uuid") for c in convs):
+        uses_path_converters = True
 
     if uses_path_converters or not uses_re_path:
         out = []
@@ -274,7 +277,8 @@ def _django_path(app, path):
                 out.append(f"<{conv}:{value}>")
             elif has_args((kind, value, conv, extra)):
                 args, kwargs, order = extra
-                bits = [k if kwargs[k] is True else f"{k}{kwargs[k]}" for k in order]
+                bits = [re.sub(r"\W+", "", str(a)) for a in args]
+                bits += [k if kwargs[k] is True else f"{k}{kwargs[k]}" for k in order]
                 out.append(f"<{conv}_{'_'.join(bits)}:{value}>")
             else:
                 out.append(f"<{PLAIN[conv]}:{value}>")

@@ -203,7 +203,12 @@ class FlaskRouteBuilder:
                 mount(path, {}, None, 0)
 
     def _blueprint_module(self, bp_path: str) -> str:
-        return self.index.resolve_project(bp_path).rsplit(".", 1)[0]
+        """The Django app a blueprint becomes: its package (``shop.catalog``, not ``shop.catalog.views``)."""
+        module = self.index.resolve_project(bp_path).rsplit(".", 1)[0]
+        facts = self.index.modules.get(module)
+        if facts is not None and not facts.is_package and "." in module:
+            return module.rsplit(".", 1)[0]
+        return module
 
     # ----------------------------------------------------------------- routes
     def _route(self, facts: FileFacts, call: Call) -> None:
@@ -337,7 +342,7 @@ def view_reference(handler: str, view_kind: str) -> str:
         module = class_parts[-2] if len(class_parts) > 1 else ""
         return f"{module + '.' if module else ''}{class_parts[-1]}.as_view()"
     if "<locals>" in parts:
-        return parts[-1]
+        return f"views.{parts[-1]}"  # defined inside a factory: it moves to a views module
     module = parts[-2] if len(parts) > 1 else ""
     return f"{module + '.' if module else ''}{parts[-1]}"
 

@@ -10,7 +10,9 @@ hands the view the same Python types:
 * ``path()`` plus ``register_converter()`` when a converter carries a type or
   a check Django lacks (``float``, ``int`` with arguments, custom converters);
 * ``re_path()`` when only the *shape* differs (``string`` with lengths,
-  ``any(...)``), since both hand the view a ``str``.
+  ``any(...)``) and every value is a ``str`` anyway; next to an ``int`` or
+  ``uuid`` the shaped parts become registered converters instead, since
+  ``re_path`` would hand the view strings.
 
 The URL itself is preserved: no leading slash, the trailing slash kept or
 left out exactly as in the Flask rule.
@@ -191,8 +193,11 @@ def to_django(rule: str, custom: dict[str, CustomConverter] | None = None, stric
         if c.name == "float" or c.name in custom or (c.name == "int" and c.has_arguments) or c.name in unknown
     ]
     shaped = [c for c in converters if c.name == "any" or (c.name in ("string", "default") and c.has_arguments)]
+    # re_path hands every group to the view as a string: with an int or uuid next to a shaped
+    # converter, registered converters keep the types Flask passes.
+    keeps_type = any(c.name in ("int", "uuid") for c in converters)
     route = DjangoRoute("path", "")
-    if typed:
+    if typed or (shaped and keeps_type):
         pattern = []
         seen: set[str] = set()
         for part in parts:
