@@ -24,7 +24,10 @@ django = pytest.importorskip("django")
 flask = pytest.importorskip("flask")
 
 SAMPLES: dict[str, Any] = {
-    "int": 7, "float": 2.5, "path": "guides/intro.txt", "uuid": uuid.UUID("12345678-1234-5678-1234-567812345678"),
+    "int": 7,
+    "float": 2.5,
+    "path": "guides/intro.txt",
+    "uuid": uuid.UUID("12345678-1234-5678-1234-567812345678"),
     "isbn": "0306406152",
 }
 
@@ -75,8 +78,11 @@ def urlconf(shop_report: Report) -> Iterator[types.ModuleType]:
     from django import urls
 
     namespace: dict[str, Any] = {
-        "path": urls.path, "re_path": urls.re_path, "register_converter": urls.register_converter,
-        "views": _Views(), "IsbnConverter": IsbnConverter,
+        "path": urls.path,
+        "re_path": urls.re_path,
+        "register_converter": urls.register_converter,
+        "views": _Views(),
+        "IsbnConverter": IsbnConverter,
     }
     patterns = []
     for route in shop_report.routes:
@@ -84,8 +90,9 @@ def urlconf(shop_report: Report) -> Iterator[types.ModuleType]:
             cls = converter.split("(", 1)[1].split(",", 1)[0]
             if cls not in namespace:
                 suggestion = next(
-                    f.suggestion for f in shop_report.findings if f.file == route.file and f.line == route.line
-                    and f.rule in ("FD101", "FD102", "FD103")
+                    f.suggestion
+                    for f in shop_report.findings
+                    if f.file == route.file and f.line == route.line and f.rule in ("FD101", "FD102", "FD103")
                 )
                 exec(suggestion.split(f"register_converter({cls}")[0], namespace)  # the class definitions
             exec(converter, namespace)

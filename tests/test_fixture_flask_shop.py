@@ -24,7 +24,7 @@ pytest.importorskip("flask_sqlalchemy")
 pytest.importorskip("flask_login")
 pytest.importorskip("flask_wtf")
 
-from werkzeug.routing.rules import _part_re, parse_converter_args  # noqa: E402
+from werkzeug.routing.rules import _part_re, parse_converter_args
 
 FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "flask_shop"
 EXPECTED = json.loads((FIXTURE_DIR / "expected_routes.json").read_text(encoding="utf-8"))
@@ -63,9 +63,7 @@ def app(shop_path):
 
 def _flask_rules(app):
     return [
-        rule
-        for rule in app.url_map.iter_rules()
-        if rule.endpoint != "static" and not rule.endpoint.endswith(".static")
+        rule for rule in app.url_map.iter_rules() if rule.endpoint != "static" and not rule.endpoint.endswith(".static")
     ]
 
 
@@ -108,27 +106,22 @@ def test_table_shape_and_order():
 
 def test_route_table_matches_url_map(app):
     actual = Counter(
-        (rule.rule, rule.endpoint, frozenset(rule.methods - AUTOMATIC_METHODS))
-        for rule in _flask_rules(app)
+        (rule.rule, rule.endpoint, frozenset(rule.methods - AUTOMATIC_METHODS)) for rule in _flask_rules(app)
     )
 
     # MethodView routes are listed once per method at the same file/line;
     # fold them back into one rule.
     grouped = defaultdict(set)
     for entry in EXPECTED:
-        grouped[(entry["file"], entry["line"], entry["path"], entry["endpoint"])].update(
-            entry["methods"]
-        )
+        grouped[(entry["file"], entry["line"], entry["path"], entry["endpoint"])].update(entry["methods"])
     expected = Counter(
-        (path, endpoint, frozenset(methods))
-        for (_file, _line, path, endpoint), methods in grouped.items()
+        (path, endpoint, frozenset(methods)) for (_file, _line, path, endpoint), methods in grouped.items()
     )
 
     missing = expected - actual
     unexpected = actual - expected
     assert not missing and not unexpected, (
-        f"in table but not in Flask: {sorted(missing)}\n"
-        f"in Flask but not in table: {sorted(unexpected)}"
+        f"in table but not in Flask: {sorted(missing)}\nin Flask but not in table: {sorted(unexpected)}"
     )
 
 
@@ -187,11 +180,7 @@ def _source_index(rel_path):
                     and dec.func.attr in ROUTE_DECORATORS
                 ):
                     index[dec.lineno] = ("decorator", _first_str_arg(dec), node.name)
-        elif (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "add_url_rule"
-        ):
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_url_rule":
             view = next((kw.value for kw in node.keywords if kw.arg == "view_func"), None)
             if view is None and len(node.args) >= 3:
                 view = node.args[2]
@@ -260,9 +249,7 @@ def _django_path(app, path):
     def has_args(p):
         return bool(p[3][0] or p[3][1])
 
-    uses_path_converters = any(
-        c[2] == "float" or (c[2] == "int" and has_args(c)) or c[2] not in BUILTIN for c in convs
-    )
+    uses_path_converters = any(c[2] == "float" or (c[2] == "int" and has_args(c)) or c[2] not in BUILTIN for c in convs)
     uses_re_path = any(c[2] == "any" or (c[2] in ("string", "default") and has_args(c)) for c in convs)
     # re_path would pass every value as a str: next to an int/uuid, registered converters keep the types.
     if uses_re_path and any(c[2] in ("int", "uuid") for c in convs):

@@ -61,7 +61,9 @@ def test_route_findings_carry_the_django_line_and_method_guard(shop_report: Repo
 
 
 def test_registrations_become_includes(shop_report: Report) -> None:
-    includes = {f.line: f.suggestion for f in shop_report.findings if f.rule == "FD105" and f.file == "shop/__init__.py"}
+    includes = {
+        f.line: f.suggestion for f in shop_report.findings if f.rule == "FD105" and f.file == "shop/__init__.py"
+    }
     assert includes[55] == 'path("catalog/", include("shop.catalog.urls"))'
     assert includes[54] == 'path("", include("shop.main.urls"))'
     assert includes[56] == 'path("account/", include("shop.auth.urls"))'

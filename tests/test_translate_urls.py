@@ -124,7 +124,13 @@ def test_strict_slashes_false_is_noted() -> None:
 
 @pytest.mark.parametrize(
     ("prefix", "rule", "full"),
-    [(None, "/x", "/x"), ("/api", "/x", "/api/x"), ("/api/", "/x", "/api/x"), ("/api", "", "/api"), ("/api", "/", "/api/")],
+    [
+        (None, "/x", "/x"),
+        ("/api", "/x", "/api/x"),
+        ("/api/", "/x", "/api/x"),
+        ("/api", "", "/api"),
+        ("/api", "/", "/api/"),
+    ],
 )
 def test_compose_prefix_like_flask(prefix: str | None, rule: str, full: str) -> None:
     assert compose_prefix(prefix, rule) == full

@@ -23,13 +23,14 @@ CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This directory ho
 class FactCache:
     def __init__(self, directory: Path, salt: str) -> None:
         self.base = directory
-        self.directory = directory / f"facts-{salt[:16]}"
+        self.directory = directory / f"facts-{hashlib.blake2b(salt.encode(), digest_size=8).hexdigest()}"
         self._prepared = False
 
     @staticmethod
-    def key(data: bytes, path: str, module: str, is_package: bool) -> str:
+    def key(data: bytes, path: str, module: str, is_package: bool, max_bytes: int) -> str:
         digest = hashlib.blake2b(digest_size=20)
-        digest.update(f"{path}\0{module}\0{int(is_package)}\0".encode())
+        # The size limit decides whether a file is analysed at all, so it is part of the key.
+        digest.update(f"{path}\0{module}\0{int(is_package)}\0{max_bytes}\0".encode())
         digest.update(data)
         return digest.hexdigest()
 
@@ -37,7 +38,7 @@ class FactCache:
         try:
             with open(self.directory / key[:2] / key, "rb") as handle:
                 return pickle.load(handle)  # type: ignore[no-any-return]
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+        except Exception:
             return None
 
     def _prepare(self) -> None:

@@ -7,6 +7,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from rich.console import Console
@@ -28,7 +29,7 @@ def _stderr() -> Console:
     return Console(stderr=True)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     _stderr().print(f"[bold red]error:[/] {escape(message)}")
     sys.exit(2)
 
@@ -47,7 +48,21 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turns an unexpected exception into the contract's exit code 2 (not Python's 1)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except OSError as exc:
+            _fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
+        except Exception as exc:
+            _fail(f"internal error: {type(exc).__name__}: {exc} (please report it)")
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="fwlint")
 def main() -> None:
     """fwlint: what a Flask ⇄ Django port involves, site by site."""
@@ -56,14 +71,22 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--from", "source", type=click.Choice(["flask", "django"]), help="Source framework (default: detected).")
-@click.option("--to", "target", type=click.Choice(["flask", "django"]), help="Target framework (default: the other one).")
+@click.option(
+    "--to", "target", type=click.Choice(["flask", "django"]), help="Target framework (default: the other one)."
+)
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), help="Worker processes (default: all cores).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the facts cache.")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Cache location (default: .fwlint_cache).")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="pyproject.toml to read [tool.fwlint] from (default: the project's).")
+@click.option(
+    "--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Cache location (default: .fwlint_cache)."
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="pyproject.toml to read [tool.fwlint] from (default: the project's).",
+)
 @click.option("--ignore", "ignore", multiple=True, help="Rule code or prefix to turn off (repeatable).")
 @click.option("--worklist", is_flag=True, help="Text format: list every site with the code to write.")
 @click.option("--routes", "route_limit", default="25", show_default=True, help="Text format: routes to show, or 'all'.")
@@ -168,8 +191,10 @@ def _rule_table(rules: list[Rule]) -> Table:
 
 def render_rule(rule: Rule, console: Console) -> None:
     source, target = rule.direction
-    console.print(f"[bold]{rule.code}[/] {escape(rule.name)}  [dim]({source} → {target}, {rule.category}, "
-                  f"{rule.kind}, effort {rule.effort})[/]\n")
+    console.print(
+        f"[bold]{rule.code}[/] {escape(rule.name)}  [dim]({source} → {target}, {rule.category}, "
+        f"{rule.kind}, effort {rule.effort})[/]\n"
+    )
     console.print("[bold]What it does[/]")
     console.print(f"Finds {', '.join(f'`{escape(s)}`' for s in rule.source)} and maps it to {escape(rule.target)}.")
     console.print(escape(rule.message) + "\n")
@@ -237,4 +262,3 @@ def schema() -> None:
     from fwlint.report.json_report import schema as load_schema
 
     sys.stdout.write(json.dumps(load_schema(), indent=2) + "\n")
-

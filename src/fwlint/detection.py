@@ -32,7 +32,9 @@ def detect(files: list[FileFacts]) -> tuple[str, dict[str, int]]:
     return present[0], counts
 
 
-def choose_direction(detected: str, counts: dict[str, int], source: str | None, target: str | None) -> tuple[str | None, str | None]:
+def choose_direction(
+    detected: str, counts: dict[str, int], source: str | None, target: str | None
+) -> tuple[str | None, str | None]:
     """The (source, target) pair: explicit options win, else the framework the project uses most."""
     if source is None and target is not None:
         source = OTHER[target]

@@ -21,9 +21,28 @@ from fwlint.facts import FileError
 
 SKIP_DIRS = frozenset(
     {
-        ".git", ".hg", ".svn", ".bzr", "__pycache__", "node_modules", "site-packages",
-        "dist-packages", ".tox", ".nox", ".venv", "venv", ".mypy_cache", ".pytest_cache",
-        ".ruff_cache", ".fwlint_cache", ".eggs", "build", "dist", "htmlcov", ".idea", ".vscode",
+        ".git",
+        ".hg",
+        ".svn",
+        ".bzr",
+        "__pycache__",
+        "node_modules",
+        "site-packages",
+        "dist-packages",
+        ".tox",
+        ".nox",
+        ".venv",
+        "venv",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".fwlint_cache",
+        ".eggs",
+        "build",
+        "dist",
+        "htmlcov",
+        ".idea",
+        ".vscode",
     }
 )
 TEMPLATE_SUFFIXES = (".html", ".htm", ".jinja", ".jinja2", ".j2", ".txt", ".xml")
@@ -60,7 +79,7 @@ class _IgnoreStack:
     """Nested .gitignore files, each applying to its own directory's subtree."""
 
     def __init__(self, excludes: list[str]) -> None:
-        self.layers: list[tuple[str, pathspec.PathSpec]] = []
+        self.layers: list[tuple[str, pathspec.GitIgnoreSpec]] = []
         if excludes:
             self.layers.append(("", pathspec.GitIgnoreSpec.from_lines(excludes)))
 
@@ -78,6 +97,8 @@ class _IgnoreStack:
         self.layers.pop()
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
+        # Like git: the deepest .gitignore with a matching pattern decides (so `!x` can re-include).
+        verdict = False
         for base, spec in self.layers:
             if base:
                 if not rel.startswith(base + "/"):
@@ -85,9 +106,10 @@ class _IgnoreStack:
                 candidate = rel[len(base) + 1 :]
             else:
                 candidate = rel
-            if spec.match_file(candidate + "/" if is_dir else candidate):
-                return True
-        return False
+            result = spec.check_file(candidate + "/" if is_dir else candidate)
+            if result.include is not None:
+                verdict = result.include
+        return verdict
 
 
 def module_name(rel_parts: tuple[str, ...], package_dirs: set[tuple[str, ...]]) -> tuple[str, bool]:
@@ -111,12 +133,15 @@ def discover(root: Path, excludes: list[str] | None = None, use_gitignore: bool 
     package_dirs: set[tuple[str, ...]] = set()
     python_files: list[tuple[str, tuple[str, ...]]] = []
     visited: set[tuple[int, int]] = set()
+    deferred: list[tuple[str, tuple[str, ...], list[tuple[str, pathspec.GitIgnoreSpec]]]] = []
 
     def walk(abs_dir: str, rel_parts: tuple[str, ...]) -> None:
         try:
             info = os.stat(abs_dir)
         except OSError as exc:
-            found.errors.append(FileError("/".join(rel_parts) or ".", "unreadable", f"cannot enter directory: {exc.strerror}"))
+            found.errors.append(
+                FileError("/".join(rel_parts) or ".", "unreadable", f"cannot enter directory: {exc.strerror}")
+            )
             return
         key = (info.st_dev, info.st_ino)
         if key in visited:
@@ -125,7 +150,9 @@ def discover(root: Path, excludes: list[str] | None = None, use_gitignore: bool 
         try:
             entries = sorted(os.scandir(abs_dir), key=lambda e: e.name)
         except OSError as exc:
-            found.errors.append(FileError("/".join(rel_parts) or ".", "unreadable", f"cannot list directory: {exc.strerror}"))
+            found.errors.append(
+                FileError("/".join(rel_parts) or ".", "unreadable", f"cannot list directory: {exc.strerror}")
+            )
             return
         names = [e.name for e in entries]
         if rel_parts and _is_virtualenv(names):
@@ -144,7 +171,11 @@ def discover(root: Path, excludes: list[str] | None = None, use_gitignore: bool 
                 if is_dir:
                     if entry.name in SKIP_DIRS or entry.name.endswith(".egg-info") or ignore.ignored(rel, True):
                         continue
-                    walk(entry.path, (*rel_parts, entry.name))
+                    if entry.is_symlink():
+                        # Walked after the real tree, so a link never hides the directory it points to.
+                        deferred.append((entry.path, (*rel_parts, entry.name), list(ignore.layers)))
+                    else:
+                        walk(entry.path, (*rel_parts, entry.name))
                     continue
                 if ignore.ignored(rel, False):
                     continue
@@ -154,7 +185,9 @@ def discover(root: Path, excludes: list[str] | None = None, use_gitignore: bool 
                         try:
                             os.stat(entry.path)
                         except OSError as exc:
-                            found.errors.append(FileError(rel, "unreadable", f"broken or looping symlink: {exc.strerror}"))
+                            found.errors.append(
+                                FileError(rel, "unreadable", f"broken or looping symlink: {exc.strerror}")
+                            )
                             continue
                     elif not entry.is_file():
                         try:
@@ -172,11 +205,14 @@ def discover(root: Path, excludes: list[str] | None = None, use_gitignore: bool 
                 ignore.pop()
 
     if root.is_file():
-        parts = (root.name,)
-        python_files.append((str(root), parts))
+        python_files.append((str(root), (root.name,)))
         found.root = root.parent
     else:
         walk(str(root), ())
+        while deferred:
+            abs_dir, parts, layers = deferred.pop(0)
+            ignore.layers = layers
+            walk(abs_dir, parts)
     sources = {parts for _, parts in python_files if parts[-1].endswith(".py")}
     for abspath, parts in python_files:
         if parts[-1].endswith(".pyi") and (*parts[:-1], parts[-1][:-1]) in sources:

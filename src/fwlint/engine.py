@@ -15,7 +15,7 @@ from fwlint import __version__
 from fwlint.cache import FactCache, code_fingerprint
 from fwlint.config import Settings, default_cache_dir
 from fwlint.discovery import Discovered, discover
-from fwlint.extract import SourceFile, extract_data, read_source
+from fwlint.extract import SourceFile, check_source, extract_data, read_source
 from fwlint.facts import ExtractionResult, FileError, FileFacts, TemplateFile
 from fwlint.frameworks import DJANGO_ROOTS, FLASK_ROOTS
 
@@ -62,7 +62,9 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context()
 
 
-def _run_parallel(items: list[tuple[SourceFile, bytes, int, int]], jobs: int, progress: Progress | None) -> list[ExtractionResult]:
+def _run_parallel(
+    items: list[tuple[SourceFile, bytes, int, int]], jobs: int, progress: Progress | None
+) -> list[ExtractionResult]:
     results: list[ExtractionResult | None] = [None] * len(items)
     done = 0
     pending = list(range(len(items)))
@@ -70,7 +72,9 @@ def _run_parallel(items: list[tuple[SourceFile, bytes, int, int]], jobs: int, pr
         try:
             with ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context()) as pool:
                 chunk = max(1, min(16, len(pending) // (jobs * 8) or 1))
-                for index, result in zip(pending, pool.map(_extract_one, [items[i] for i in pending], chunksize=chunk)):
+                for index, result in zip(
+                    pending, pool.map(_extract_one, [items[i] for i in pending], chunksize=chunk), strict=True
+                ):
                     results[index] = result
                     done += 1
                     if progress:
@@ -117,12 +121,17 @@ def analyse(
             continue
         data, size = read
         if len(data) <= settings.max_file_size and not relevant.search(data):
-            # Nothing in it can name a framework or project construct.
+            # Nothing in it can name a framework or project construct: no libcst parse,
+            # but it must still be readable Python 3 (the cheap checks).
             project.skipped_irrelevant += 1
-            results.append(FileFacts(file.path, file.module, file.is_package, lines=data.count(b"\n") + 1))
+            checked = check_source(file, data, settings.max_file_size, size)
+            if isinstance(checked, FileError):
+                results.append(checked)
+            else:
+                results.append(FileFacts(file.path, file.module, file.is_package, lines=data.count(b"\n") + 1))
             continue
         if cache is not None:
-            key = FactCache.key(data, file.path, file.module, file.is_package)
+            key = FactCache.key(data, file.path, file.module, file.is_package, settings.max_file_size)
             cached = cache.get(key)
             if cached is not None:
                 project.from_cache += 1
@@ -141,7 +150,7 @@ def analyse(
                 progress(i + 1, len(to_parse))
     project.parsed = len(parsed)
     if cache is not None:
-        for key, result in zip(keys, parsed):
+        for key, result in zip(keys, parsed, strict=True):
             if not (isinstance(result, FileError) and result.kind in ("unreadable", "internal")):
                 cache.put(key, result)
     results.extend(parsed)

@@ -3,12 +3,44 @@
 from __future__ import annotations
 
 FLASK_ROOTS = frozenset(
-    {"flask", "werkzeug", "jinja2", "itsdangerous", "flask_sqlalchemy", "flask_login", "flask_wtf",
-     "flask_migrate", "wtforms", "sqlalchemy", "alembic", "flask_restful", "flask_restx", "flask_smorest",
-     "flask_admin", "flask_mail", "flask_caching", "flask_babel", "flask_cors", "flask_limiter",
-     "flask_socketio", "flask_session", "flask_security", "flask_jwt_extended", "flask_httpauth",
-     "flask_principal", "flask_bcrypt", "flask_marshmallow", "flask_debugtoolbar", "flask_talisman",
-     "flask_uploads", "flask_appbuilder", "blinker", "markupsafe", "marshmallow", "click"}
+    {
+        "flask",
+        "werkzeug",
+        "jinja2",
+        "itsdangerous",
+        "flask_sqlalchemy",
+        "flask_login",
+        "flask_wtf",
+        "flask_migrate",
+        "wtforms",
+        "sqlalchemy",
+        "alembic",
+        "flask_restful",
+        "flask_restx",
+        "flask_smorest",
+        "flask_admin",
+        "flask_mail",
+        "flask_caching",
+        "flask_babel",
+        "flask_cors",
+        "flask_limiter",
+        "flask_socketio",
+        "flask_session",
+        "flask_security",
+        "flask_jwt_extended",
+        "flask_httpauth",
+        "flask_principal",
+        "flask_bcrypt",
+        "flask_marshmallow",
+        "flask_debugtoolbar",
+        "flask_talisman",
+        "flask_uploads",
+        "flask_appbuilder",
+        "blinker",
+        "markupsafe",
+        "marshmallow",
+        "click",
+    }
 )
 DJANGO_ROOTS = frozenset({"django", "rest_framework", "channels", "corsheaders", "debug_toolbar", "django_filters"})
 

@@ -70,7 +70,13 @@ class Mapper:
         return units
 
     def add(
-        self, facts: FileFacts, rule: Rule, span: Span, source_api: str, suggestion: str | None, message: str | None = None
+        self,
+        facts: FileFacts,
+        rule: Rule,
+        span: Span,
+        source_api: str,
+        suggestion: str | None,
+        message: str | None = None,
     ) -> bool:
         key = (facts.path, span.line, span.column, rule.code)
         if key in self._seen or _suppressed(facts, span.line, rule.code):
@@ -142,7 +148,9 @@ class Mapper:
                 continue
             self._map_site(facts, canonical, "reference", reference.span, None, ctx)
 
-    def _map_site(self, facts: FileFacts, canonical: str, how: str, span: Span, call: Call | None, ctx: Context) -> None:
+    def _map_site(
+        self, facts: FileFacts, canonical: str, how: str, span: Span, call: Call | None, ctx: Context
+    ) -> None:
         matched = self.catalog.match(self.source, canonical, how)
         if matched is None:
             if is_reportable_unmapped(canonical, self.source):
@@ -167,7 +175,7 @@ class Mapper:
             return None
         site = sites[0]
         target = site.django.pattern if site.django else "?"
-        text = f"Flask route `{site.path}` → Django `{site.django.function if site.django else 'path'}(\"{target}\")`"
+        text = f'Flask route `{site.path}` → Django `{site.django.function if site.django else "path"}("{target}")`'
         notes: list[str] = []
         if site.path.endswith("/") and site.path != "/":
             notes.append("Flask redirects the slashless URL (308); Django's APPEND_SLASH redirects GETs only (301)")
@@ -223,7 +231,16 @@ def route_entries(structure: FlaskStructure) -> list[RouteEntry]:
         if site.error:
             target["error"] = site.error
         entries.append(
-            RouteEntry(site.methods, site.path, site.handler, site.file, site.span.line, site.endpoint,
-                       site.blueprint, target, site.is_async)
+            RouteEntry(
+                site.methods,
+                site.path,
+                site.handler,
+                site.file,
+                site.span.line,
+                site.endpoint,
+                site.blueprint,
+                target,
+                site.is_async,
+            )
         )
     return entries

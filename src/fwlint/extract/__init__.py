@@ -56,7 +56,10 @@ def _syntax_error(file: SourceFile, text: str, error: SyntaxError) -> FileError:
     return FileError(file.path, "syntax-error", f"syntax error: {message}", error.lineno)
 
 
-def extract_source(file: SourceFile, data: bytes, max_bytes: int, size: int | None = None) -> ExtractionResult:
+def check_source(
+    file: SourceFile, data: bytes, max_bytes: int, size: int | None = None
+) -> tuple[str, ast.Module] | FileError:
+    """The checks every file gets, relevant or not: size, binary, encoding, Python 3 syntax."""
     if len(data) > max_bytes:
         return FileError(
             file.path,
@@ -79,6 +82,14 @@ def extract_source(file: SourceFile, data: bytes, max_bytes: int, size: int | No
         return FileError(file.path, "too-deep", "skipped: nesting too deep to parse")
     except ValueError as exc:  # e.g. NUL characters after decoding
         return FileError(file.path, "binary", f"skipped: {exc}")
+    return text, twin
+
+
+def extract_source(file: SourceFile, data: bytes, max_bytes: int, size: int | None = None) -> ExtractionResult:
+    checked = check_source(file, data, max_bytes, size)
+    if isinstance(checked, FileError):
+        return checked
+    text, twin = checked
 
     import libcst as cst
 
@@ -118,7 +129,7 @@ def read_source(file: SourceFile, max_bytes: int) -> tuple[bytes, int] | FileErr
 def extract_data(file: SourceFile, data: bytes, size: int, max_bytes: int) -> ExtractionResult:
     try:
         return extract_source(file, data, max_bytes, size)
-    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the scan
+    except Exception as exc:
         return FileError(file.path, "internal", f"internal error while analysing: {type(exc).__name__}: {exc}")
 
 

@@ -73,9 +73,9 @@ class ModuleWalker:
         end_col = getattr(twin, "end_col_offset", None)
         return Span(
             line,
-            self._col(line, twin.col_offset),
+            self._col(line, getattr(twin, "col_offset", 0)),
             end_line,
-            self._col(end_line, end_col) if end_col is not None else self._col(line, twin.col_offset),
+            self._col(end_line, end_col) if end_col is not None else self._col(line, getattr(twin, "col_offset", 0)),
         )
 
     def source_of(self, node: cst.CSTNode, twin: ast.AST | None) -> str:
@@ -158,13 +158,13 @@ class ModuleWalker:
         if isinstance(node, cst.Dict):
             result: dict[str, Value] = {}
             values = getattr(twin, "values", None)
-            for i, element in enumerate(node.elements):
-                if not isinstance(element, cst.DictElement):
+            for i, entry in enumerate(node.elements):
+                if not isinstance(entry, cst.DictElement):
                     return Opaque(self.source_of(node, twin))
-                key = self.value(element.key, None)
+                key = self.value(entry.key, None)
                 if not isinstance(key, str):
                     return Opaque(self.source_of(node, twin))
-                result[key] = self.value(element.value, values[i] if values and i < len(values) else None)
+                result[key] = self.value(entry.value, values[i] if values and i < len(values) else None)
             return result
         if isinstance(node, (cst.Name, cst.Attribute)):
             path = self.resolve(node)
@@ -313,11 +313,11 @@ class ModuleWalker:
                     )
                     return
             elif isinstance(value, (cst.Name, cst.Attribute)):
-                path = self.resolve(value)
-                if path is not None:
-                    self.symbols.bind(name, path)
+                aliased = self.resolve(value)
+                if aliased is not None:
+                    self.symbols.bind(name, aliased)
                     if not self.symbols.in_function:
-                        self.facts.aliases[self.symbols.local_path(name)] = path
+                        self.facts.aliases[self.symbols.local_path(name)] = aliased
                     return
             self.symbols.bind(name, None)
         elif isinstance(target, (cst.Tuple, cst.List)):
@@ -386,7 +386,8 @@ class ModuleWalker:
             elif isinstance(node, (cst.Try, cst.TryStar)):
                 self.block(node.body, getattr(twin, "body", None))
                 handler_twins = getattr(twin, "handlers", None) or ()
-                for i, handler in enumerate(node.handlers):
+                handlers: Sequence[Any] = node.handlers
+                for i, handler in enumerate(handlers):
                     handler_twin = handler_twins[i] if i < len(handler_twins) else None
                     if handler.type is not None:
                         self.expr(handler.type, getattr(handler_twin, "type", None))
@@ -532,14 +533,16 @@ class ModuleWalker:
             many = len(node.slice) > 1
             slice_twins = getattr(slice_twin, "elts", None) if many else None
             for i, element in enumerate(node.slice):
-                element_twin = (slice_twins[i] if slice_twins and i < len(slice_twins) else None) if many else slice_twin
+                element_twin = (
+                    (slice_twins[i] if slice_twins and i < len(slice_twins) else None) if many else slice_twin
+                )
                 inner = element.slice
                 if isinstance(inner, cst.Index):
                     self.expr(inner.value, element_twin)
                 elif isinstance(inner, cst.Slice):
-                    for part, attr in ((inner.lower, "lower"), (inner.upper, "upper"), (inner.step, "step")):
-                        if part is not None:
-                            self.expr(part, getattr(element_twin, attr, None))
+                    for bound, attr in ((inner.lower, "lower"), (inner.upper, "upper"), (inner.step, "step")):
+                        if bound is not None:
+                            self.expr(bound, getattr(element_twin, attr, None))
         elif isinstance(node, (cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary, cst.Ellipsis)):
             return
         elif isinstance(node, cst.BinaryOperation):
@@ -561,18 +564,18 @@ class ModuleWalker:
             self.expr(node.orelse, getattr(twin, "orelse", None))
         elif isinstance(node, (cst.Tuple, cst.List, cst.Set)):
             elts = getattr(twin, "elts", None) or ()
-            for i, element in enumerate(node.elements):
-                element_twin = elts[i] if i < len(elts) else None
-                if isinstance(element, cst.StarredElement):
-                    element_twin = getattr(element_twin, "value", None)
-                self.expr(element.value, element_twin)
+            for i, member in enumerate(node.elements):
+                member_twin = elts[i] if i < len(elts) else None
+                if isinstance(member, cst.StarredElement):
+                    member_twin = getattr(member_twin, "value", None)
+                self.expr(member.value, member_twin)
         elif isinstance(node, cst.Dict):
             keys = getattr(twin, "keys", None) or ()
             values = getattr(twin, "values", None) or ()
-            for i, element in enumerate(node.elements):
-                if isinstance(element, cst.DictElement):
-                    self.expr(element.key, keys[i] if i < len(keys) else None)
-                self.expr(element.value, values[i] if i < len(values) else None)
+            for i, entry in enumerate(node.elements):
+                if isinstance(entry, cst.DictElement):
+                    self.expr(entry.key, keys[i] if i < len(keys) else None)
+                self.expr(entry.value, values[i] if i < len(values) else None)
         elif isinstance(node, cst.Await):
             self.expr(node.expression, getattr(twin, "value", None))
         elif isinstance(node, cst.Yield):
@@ -592,10 +595,10 @@ class ModuleWalker:
         elif isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
             self.comprehension(node, twin)
         elif isinstance(node, cst.FormattedString):
-            values = [v for v in (getattr(twin, "values", None) or ()) if isinstance(v, ast.FormattedValue)]
-            parts = [p for p in node.parts if isinstance(p, cst.FormattedStringExpression)]
-            for i, part in enumerate(parts):
-                self.expr(part.expression, values[i].value if i < len(values) else None)
+            formatted = [v for v in (getattr(twin, "values", None) or ()) if isinstance(v, ast.FormattedValue)]
+            expressions = [p for p in node.parts if isinstance(p, cst.FormattedStringExpression)]
+            for i, expression in enumerate(expressions):
+                self.expr(expression.expression, formatted[i].value if i < len(formatted) else None)
         elif isinstance(node, cst.ConcatenatedString):
             for side in (node.left, node.right):
                 self.expr(side, None)

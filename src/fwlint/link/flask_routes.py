@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 
 from fwlint.facts import Call, CallValue, FileFacts, Opaque, Ref, Span, Value
 from fwlint.link.index import Instance, ProjectIndex
-from fwlint.translate.urls import CustomConverter, DjangoRoute, RuleSyntaxError, compose_nested_prefix, compose_prefix, to_django
+from fwlint.translate.urls import (
+    CustomConverter,
+    DjangoRoute,
+    RuleSyntaxError,
+    compose_nested_prefix,
+    compose_prefix,
+    to_django,
+)
 
 ROUTE_DECORATORS = {"route": None, "get": "GET", "post": "POST", "put": "PUT", "delete": "DELETE", "patch": "PATCH"}
 HTTP_METHOD_FUNCS = ("get", "post", "put", "patch", "delete", "trace")
@@ -104,12 +111,12 @@ class FlaskRouteBuilder:
             if canonical == "flask.Flask":
                 self.result.apps.append(instance)
             elif canonical == "flask.Blueprint":
-                call = instance.call
+                constructor = instance.call
                 self.result.blueprints[instance.path] = Blueprint(
                     instance.path,
-                    _string(_arg(call, 0, "name")) or instance.path.rsplit(".", 1)[-1],
-                    _string(dict(call.kwargs).get("url_prefix")),
-                    _string(dict(call.kwargs).get("subdomain")),
+                    _string(_arg(constructor, 0, "name")) or instance.path.rsplit(".", 1)[-1],
+                    _string(dict(constructor.kwargs).get("url_prefix")),
+                    _string(dict(constructor.kwargs).get("subdomain")),
                     instance.file.path,
                     instance.line,
                 )
@@ -238,7 +245,9 @@ class FlaskRouteBuilder:
         else:
             methods = _methods(call.kwargs.get("methods")) or ["GET"]
         endpoint = _string(call.kwargs.get("endpoint")) or handler.rsplit(".", 1)[-1]
-        self._emit(facts, call, rule, endpoint, [(methods, handler)], "function", function[0].is_async if function else False)
+        self._emit(
+            facts, call, rule, endpoint, [(methods, handler)], "function", function[0].is_async if function else False
+        )
 
     def _add_url_rule(self, facts: FileFacts, call: Call) -> None:
         rule = _string(_arg(call, 0, "rule"))
@@ -276,8 +285,15 @@ class FlaskRouteBuilder:
             handler = self.index.resolve_project(view.path)
             function = self.index.functions.get(handler)
             endpoint = endpoint or handler.rsplit(".", 1)[-1]
-            self._emit(facts, call, rule, endpoint, [(explicit_methods or ["GET"], handler)], "function",
-                       function[0].is_async if function else False)
+            self._emit(
+                facts,
+                call,
+                rule,
+                endpoint,
+                [(explicit_methods or ["GET"], handler)],
+                "function",
+                function[0].is_async if function else False,
+            )
             return
         handler = view.code if isinstance(view, Opaque) else "?"
         self._emit(facts, call, rule, endpoint or "?", [(explicit_methods or ["GET"], handler)], "function", False)

@@ -47,23 +47,22 @@ def _split(path: str) -> list[str]:
     return path.split(".")
 
 
-def _api_name(path: str) -> str:
-    """Drop call markers; stop at the result of a function call (``a.scalars().all`` → ``a.scalars``).
+def _api_name(path: str) -> str | None:
+    """The API a framework path uses, or None when it only uses what a function returned.
 
-    A called class (``Flask()``) is an instance whose methods are still framework API;
-    what a function returns is usually a plain value (a list, a string, a query).
+    ``Flask().route`` is a method of an instance, still framework API.  But
+    ``request.args.get().lower`` or a bare ``q`` bound to ``request.args.get()``
+    use a *result*: the call itself is recorded at its own site, so counting the
+    result again would report one API use several times.
     """
     parts = _split(path)
-    kept: list[str] = []
     for index, part in enumerate(parts):
-        if part.endswith("()"):
-            name = part[:-2]
-            kept.append(name)
-            if name[:1].islower() and index > 0 and index < len(parts) - 1:
-                break
-        else:
-            kept.append(part)
-    return ".".join(kept)
+        if not part.endswith("()"):
+            continue
+        last = index == len(parts) - 1
+        if last or part[:1].islower() or part[:1] == "_":
+            return None
+    return path.replace("()", "")
 
 
 @dataclass(slots=True)
@@ -164,7 +163,8 @@ class ProjectIndex:
         for _ in range(MAX_STEPS):
             root = current.split(".", 1)[0].removesuffix("()")
             if framework_of_root(root) is not None:
-                result = self._public(_api_name(current))
+                name = _api_name(current)
+                result = self._public(name) if name is not None else None
                 break
             following = self._step(current)
             if following is None:

@@ -49,9 +49,7 @@ def report_dict(report: Report) -> dict[str, Any]:
             "templates": report.templates,
         },
         "findings": [f.to_json() for f in report.findings],
-        "errors": [
-            {"file": e.path, "kind": e.kind, "message": e.message, "line": e.line} for e in report.errors
-        ],
+        "errors": [{"file": e.path, "kind": e.kind, "message": e.message, "line": e.line} for e in report.errors],
     }
 
 

@@ -30,7 +30,9 @@ def _summary(report: Report) -> Table:
     mapped, unmapped = report.coverage_mapped, report.coverage_unmapped
     total = mapped + unmapped
     coverage = f"{mapped / total:.0%}" if total else "n/a"
-    table.add_row("Findings", f"{len(report.findings)} sites  (API coverage {coverage}: {mapped} mapped, {unmapped} unmapped)")
+    table.add_row(
+        "Findings", f"{len(report.findings)} sites  (API coverage {coverage}: {mapped} mapped, {unmapped} unmapped)"
+    )
     if estimate:
         table.add_row(
             "Effort",
@@ -72,8 +74,9 @@ def _ranked(title: str, header: str, rows: dict[str, object], limit: int) -> Tab
 
 def _routes(report: Report, limit: int | None) -> Table:
     """Routes grouped by file (a section row per file), so each row stays narrow."""
-    table = Table(title="Routes (Flask rule → Django pattern)", box=box.SIMPLE_HEAD, title_justify="left",
-                  title_style="bold")
+    table = Table(
+        title="Routes (Flask rule → Django pattern)", box=box.SIMPLE_HEAD, title_justify="left", title_style="bold"
+    )
     table.add_column("line", justify="right", style="dim", no_wrap=True)
     table.add_column("methods", no_wrap=True)
     table.add_column("Flask rule", overflow="fold", ratio=1)
@@ -156,13 +159,14 @@ def render(
     console.print()
     if report.by_category:
         console.print(_categories(report))
-        console.print(_ranked("Hot files", "file", dict(report.by_file), 10))  # type: ignore[arg-type]
-        console.print(_ranked("By blueprint / module", "unit", dict(report.by_unit), 10))  # type: ignore[arg-type]
+        console.print(_ranked("Hot files", "file", dict(report.by_file), 10))
+        console.print(_ranked("By blueprint / module", "unit", dict(report.by_unit), 10))
     if report.routes:
         console.print(_routes(report, route_limit))
     if report.unmapped_apis:
-        table = Table(title="Unmapped framework APIs (no rule yet)", box=box.SIMPLE_HEAD, title_justify="left",
-                      title_style="bold")
+        table = Table(
+            title="Unmapped framework APIs (no rule yet)", box=box.SIMPLE_HEAD, title_justify="left", title_style="bold"
+        )
         table.add_column("API", overflow="fold")
         table.add_column("sites", justify="right")
         items = list(report.unmapped_apis.items())

@@ -20,7 +20,17 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 CATEGORIES = (
-    "routing", "views", "request", "forms", "auth", "orm", "templates", "config", "middleware", "extensions", "other",
+    "routing",
+    "views",
+    "request",
+    "forms",
+    "auth",
+    "orm",
+    "templates",
+    "config",
+    "middleware",
+    "extensions",
+    "other",
 )
 KINDS = ("mechanical", "rewrite", "no-equivalent")
 DIRECTIONS = {"flask_to_django": ("flask", "django"), "django_to_flask": ("django", "flask")}
@@ -72,7 +82,9 @@ class Catalog:
 
     def add(self, rule: Rule) -> None:
         if rule.code in self.rules:
-            raise RuleError(f"{rule.origin}: rule code {rule.code} is already defined in {self.rules[rule.code].origin}")
+            raise RuleError(
+                f"{rule.origin}: rule code {rule.code} is already defined in {self.rules[rule.code].origin}"
+            )
         self.rules[rule.code] = rule
         for name in rule.source:
             self._by_source.setdefault((rule.direction[0], name), []).append(rule)
@@ -142,7 +154,7 @@ def _parse_rule(raw: dict[str, object], origin: str, direction: tuple[str, str])
     for example in raw_examples:
         if not isinstance(example, dict) or "before" not in example or "after" not in example:
             raise RuleError(f"{origin}: {code} examples need 'before' and 'after'")
-        examples.append(Example(str(example["before"]), str(example["after"]), example.get("expect")))  # type: ignore[arg-type]
+        examples.append(Example(str(example["before"]), str(example["after"]), example.get("expect")))
     match = str(raw.get("match", "any"))
     if match not in ("any", "call", "reference", "decorator"):
         raise RuleError(f"{origin}: {code} match must be any, call, reference or decorator")

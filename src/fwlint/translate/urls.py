@@ -117,7 +117,7 @@ def parse_rule(rule: str) -> list[str | Converter]:
 def _werkzeug_regex(converter: Converter, custom: dict[str, CustomConverter]) -> str | None:
     kwargs = dict(converter.kwargs)
     if converter.name in ("default", "string"):
-        positional = dict(zip(("minlength", "maxlength", "length"), converter.args))
+        positional = dict(zip(("minlength", "maxlength", "length"), converter.args, strict=False))
         kwargs = {**positional, **kwargs}
         if kwargs.get("length") is not None:
             return f"[^/]{{{int(kwargs['length'])}}}"  # type: ignore[call-overload]
@@ -155,15 +155,15 @@ def _typed_converter_class(converter: Converter, slug: str, regex: str) -> str:
     number = "float" if converter.name == "float" else "int"
     checks = []
     if kwargs.get("min") is not None:
-        checks.append(f"        if value < {kwargs['min']!r}:\n            raise ValueError(\"below minimum\")")
+        checks.append(f'        if value < {kwargs["min"]!r}:\n            raise ValueError("below minimum")')
     if kwargs.get("max") is not None:
-        checks.append(f"        if value > {kwargs['max']!r}:\n            raise ValueError(\"above maximum\")")
+        checks.append(f'        if value > {kwargs["max"]!r}:\n            raise ValueError("above maximum")')
     digits = kwargs.get("fixed_digits") or 0
     to_url = f'        return f"{{value:0{digits}d}}"' if digits else "        return str(value)"
     body = "\n".join(checks)
     return (
         f"class {_class_name(slug)}:\n"
-        f"    regex = r\"{regex}\"\n\n"
+        f'    regex = r"{regex}"\n\n'
         f"    def to_python(self, value):\n"
         f"        value = {number}(value)\n" + (body + "\n" if body else "") + "        return value\n\n"
         "    def to_url(self, value):\n" + to_url + "\n"
@@ -173,7 +173,7 @@ def _typed_converter_class(converter: Converter, slug: str, regex: str) -> str:
 def _regex_converter_class(slug: str, regex: str) -> str:
     return (
         f"class {_class_name(slug)}:\n"
-        f"    regex = r\"{regex}\"\n\n"
+        f'    regex = r"{regex}"\n\n'
         "    def to_python(self, value):\n        return value\n\n"
         "    def to_url(self, value):\n        return str(value)\n"
     )
@@ -252,7 +252,7 @@ def to_django(rule: str, custom: dict[str, CustomConverter] | None = None, stric
         route.notes.append("werkzeug's `path` cannot start with `/`; Django's `path` converter (`.+`) can")
     if not strict_slashes:
         route.notes.append(
-            "`strict_slashes=False` answers with and without the trailing slash: add a second pattern for the other form"
+            "`strict_slashes=False` matches with and without the trailing slash: add a pattern for the other form"
         )
     return route
 
