@@ -56,9 +56,19 @@ def _syntax_error(file: SourceFile, text: str, error: SyntaxError) -> FileError:
     return FileError(file.path, "syntax-error", f"syntax error: {message}", error.lineno)
 
 
+def _libcst_accepts(text: str) -> bool:
+    import libcst as cst
+
+    try:
+        cst.parse_module(text)
+    except (cst.ParserSyntaxError, RecursionError):
+        return False
+    return True
+
+
 def check_source(
     file: SourceFile, data: bytes, max_bytes: int, size: int | None = None
-) -> tuple[str, ast.Module] | FileError:
+) -> tuple[str, ast.Module | None] | FileError:
     """The checks every file gets, relevant or not: size, binary, encoding, Python 3 syntax."""
     if len(data) > max_bytes:
         return FileError(
@@ -77,6 +87,9 @@ def check_source(
     except SyntaxError as exc:
         if "too many nested" in (exc.msg or "") or "too complex" in (exc.msg or ""):
             return FileError(file.path, "too-deep", f"skipped: nesting too deep to parse ({exc.msg})", exc.lineno)
+        if _libcst_accepts(text):
+            # Syntax newer than this interpreter's parser (e.g. 3.12 f-strings on 3.11).
+            return text, None
         return _syntax_error(file, text, exc)
     except (RecursionError, MemoryError):
         return FileError(file.path, "too-deep", "skipped: nesting too deep to parse")

@@ -11,10 +11,11 @@ nearest paired ancestor.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import libcst as cst
+from libcst.metadata import CodeRange
 
 from fwlint.extract.symbols import STDLIB_ROOTS, SymbolTable, resolve_relative
 from fwlint.facts import (
@@ -48,11 +49,20 @@ def _dotted(node: cst.BaseExpression) -> str | None:
 
 
 class ModuleWalker:
-    def __init__(self, facts: FileFacts, source: str, tree: cst.Module, twin: ast.Module) -> None:
+    def __init__(
+        self,
+        facts: FileFacts,
+        source: str,
+        tree: cst.Module,
+        twin: ast.Module | None,
+        positions: Mapping[cst.CSTNode, CodeRange] | None = None,
+    ) -> None:
         self.facts = facts
         self.source_lines = source.splitlines()
         self.tree = tree
         self.twin = twin
+        # Only when the ast parse failed (newer syntax than this Python reads): libcst's positions.
+        self.positions = positions
         self.symbols = SymbolTable(facts.module)
         self._anchor: Span = Span(1, 1, 1, 1)
         self._function_stack: list[FunctionDef] = []
@@ -65,8 +75,11 @@ class ModuleWalker:
             return byte_col + 1
         return len(text.encode("utf-8")[:byte_col].decode("utf-8", "ignore")) + 1
 
-    def span(self, twin: ast.AST | None) -> Span:
+    def span(self, twin: ast.AST | None, node: cst.CSTNode | None = None) -> Span:
         if twin is None or not hasattr(twin, "lineno"):
+            if self.positions is not None and node is not None and node in self.positions:
+                where = self.positions[node]
+                return Span(where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
             return self._anchor
         line = twin.lineno
         end_line = getattr(twin, "end_lineno", None) or line
@@ -211,7 +224,7 @@ class ModuleWalker:
 
     # -------------------------------------------------------------- statements
     def run(self) -> None:
-        self.body(self.tree.body, self.twin.body)
+        self.body(self.tree.body, self.twin.body if self.twin is not None else None)
 
     def body(self, statements: Sequence[cst.CSTNode], twins: Sequence[ast.stmt] | None) -> None:
         index = 0
@@ -295,7 +308,9 @@ class ModuleWalker:
         key = target.slice[0].slice.value
         if isinstance(key, cst.SimpleString) and isinstance(key.evaluated_value, str):
             self.facts.assignments.append(
-                Assignment(f"{owner}[{key.evaluated_value}]", self.value(value, value_twin), self.span(value_twin))
+                Assignment(
+                    f"{owner}[{key.evaluated_value}]", self.value(value, value_twin), self.span(value_twin, value)
+                )
             )
 
     def bind_target(self, target: cst.BaseExpression, value: cst.BaseExpression, value_twin: ast.AST | None) -> None:
@@ -309,7 +324,7 @@ class ModuleWalker:
                     path = self.symbols.local_path(name)
                     self.symbols.bind(name, path)
                     self.facts.assignments.append(
-                        Assignment(path, self.value(value, value_twin), self.span(value_twin))
+                        Assignment(path, self.value(value, value_twin), self.span(value_twin, value))
                     )
                     return
             elif isinstance(value, (cst.Name, cst.Attribute)):
@@ -441,7 +456,15 @@ class ModuleWalker:
                 path = self.resolve(expression)
                 if path is not None and self._recordable(path):
                     self.facts.calls.append(
-                        Call(path, [], {}, self.span(twin), self.symbols.scope_name(), decorates=target, bare=True)
+                        Call(
+                            path,
+                            [],
+                            {},
+                            self.span(twin, expression),
+                            self.symbols.scope_name(),
+                            decorates=target,
+                            bare=True,
+                        )
                     )
 
     def function(self, node: cst.FunctionDef, twin: ast.AST | None) -> None:
@@ -454,7 +477,7 @@ class ModuleWalker:
         for param in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params):
             if param.default is not None:
                 self.expr(param.default, None)
-        span = self.span(twin)
+        span = self.span(twin, node)
         header = Span(span.line, span.column, span.line, span.column)
         fact = FunctionDef(qualname, header, node.asynchronous is not None, params)
         if self.symbols.current.kind == "class" and self._class_stack:
@@ -487,7 +510,7 @@ class ModuleWalker:
             path = self.resolve(base.value)
             if path is not None:
                 bases.append(path)
-        span = self.span(twin)
+        span = self.span(twin, node)
         fact = ClassDef(qualname, Span(span.line, span.column, span.line, span.column), bases)
         self.facts.classes.append(fact)
         self.symbols.bind(name, qualname)
@@ -505,7 +528,7 @@ class ModuleWalker:
         if callee is not None and self._recordable(callee):
             args, kwargs = self.arguments(node, twin)
             self.facts.calls.append(
-                Call(callee, args, kwargs, self.span(twin), self.symbols.scope_name(), decorates=decorates)
+                Call(callee, args, kwargs, self.span(twin, node), self.symbols.scope_name(), decorates=decorates)
             )
         self.chain_inner(node.func, getattr(twin, "func", None))
         for arg, arg_twin in self._pair_args(node, twin):
@@ -525,7 +548,7 @@ class ModuleWalker:
         elif isinstance(node, (cst.Name, cst.Attribute)):
             path = self.resolve(node)
             if path is not None and self._recordable(path):
-                self.facts.references.append(Reference(path, self.span(twin), self.symbols.scope_name()))
+                self.facts.references.append(Reference(path, self.span(twin, node), self.symbols.scope_name()))
             self.chain_inner(node, twin)
         elif isinstance(node, cst.Subscript):
             self.expr(node.value, getattr(twin, "value", None))
@@ -639,5 +662,10 @@ class ModuleWalker:
                 self._generic(child)
 
 
-def walk_module(facts: FileFacts, source: str, tree: cst.Module, twin: ast.Module) -> None:
-    ModuleWalker(facts, source, tree, twin).run()
+def walk_module(facts: FileFacts, source: str, tree: cst.Module, twin: ast.Module | None) -> None:
+    positions = None
+    if twin is None:
+        from libcst.metadata import MetadataWrapper, PositionProvider
+
+        positions = MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
+    ModuleWalker(facts, source, tree, twin, positions).run()

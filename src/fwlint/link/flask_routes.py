@@ -107,7 +107,7 @@ class FlaskRouteBuilder:
     def build(self) -> FlaskStructure:
         index = self.index
         for instance in index.instances.values():
-            canonical = index.canonical(instance.call.callee)
+            canonical = index.framework_class(instance.call.callee)
             if canonical == "flask.Flask":
                 self.result.apps.append(instance)
             elif canonical == "flask.Blueprint":
@@ -153,8 +153,7 @@ class FlaskRouteBuilder:
         found = []
         for facts in self.index.files:
             for call in facts.calls:
-                canonical = self.index.canonical(call.callee)
-                if canonical not in ("flask.Flask.register_blueprint", "flask.Blueprint.register_blueprint"):
+                if self._scaffold_method(call.callee) != "register_blueprint":
                     continue
                 child_ref = _arg(call, 0, "blueprint")
                 if not isinstance(child_ref, Ref):
@@ -219,16 +218,26 @@ class FlaskRouteBuilder:
 
     # ----------------------------------------------------------------- routes
     def _route(self, facts: FileFacts, call: Call) -> None:
-        canonical = self.index.canonical(call.callee)
-        if canonical is None:
-            return
-        owner, _, method = canonical.rpartition(".")
-        if owner not in SCAFFOLDS:
+        method = self._scaffold_method(call.callee)
+        if method is None:
             return
         if method in ROUTE_DECORATORS and call.decorates is not None and not call.bare:
             self._decorated_route(facts, call, ROUTE_DECORATORS[method])
         elif method == "add_url_rule":
             self._add_url_rule(facts, call)
+
+    def _scaffold_method(self, callee: str) -> str | None:
+        """The method name when ``callee`` is a method of a Flask app or blueprint (or a subclass's)."""
+        receiver, _, method = callee.rpartition(".")
+        instance = self.index.instance_of(receiver)
+        if instance is not None:
+            kind = self.index.framework_class(instance.call.callee)
+            return method if kind in SCAFFOLDS else None
+        canonical = self.index.canonical(callee)
+        if canonical is None:
+            return None
+        owner, _, method = canonical.rpartition(".")
+        return method if owner in (*SCAFFOLDS, "flask.current_app") else None
 
     def _mounts_for(self, call: Call) -> tuple[list[Mount | None], str | None]:
         receiver = self.index.instance_of(self.index.receiver(call.callee))

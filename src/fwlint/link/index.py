@@ -153,23 +153,27 @@ class ProjectIndex:
                 return path
         return path
 
-    def canonical(self, path: str) -> str | None:
-        """The framework name a path denotes (``()`` dropped), or None if it is not framework code."""
-        if path in self._canonical_cache:
-            return self._canonical_cache[path]
-        self._canonical_cache[path] = None  # guards against cycles
+    def _framework_path(self, path: str) -> str | None:
+        """Rewrite ``path`` until it is rooted in a framework module (call markers kept)."""
         current = path
-        result: str | None = None
         for _ in range(MAX_STEPS):
             root = current.split(".", 1)[0].removesuffix("()")
             if framework_of_root(root) is not None:
-                name = _api_name(current)
-                result = self._public(name) if name is not None else None
-                break
+                return current
             following = self._step(current)
             if following is None:
-                break
+                return None
             current = following
+        return None
+
+    def canonical(self, path: str) -> str | None:
+        """The framework API a use of ``path`` denotes, or None if it is not framework code."""
+        if path in self._canonical_cache:
+            return self._canonical_cache[path]
+        self._canonical_cache[path] = None  # guards against cycles
+        raw = self._framework_path(path)
+        name = _api_name(raw) if raw is not None else None
+        result = self._public(name) if name is not None else None
         self._canonical_cache[path] = result
         return result
 
@@ -218,6 +222,12 @@ class ProjectIndex:
             else:
                 result.extend(self.class_canonical_bases(self.resolve_project(base), seen))
         return result
+
+    def framework_class(self, callee: str) -> str | None:
+        """The framework class of what calling ``callee`` returns: a framework class itself,
+        a project subclass of one, or a factory function returning an instance of one."""
+        raw = self._framework_path(callee + "()")
+        return self._public(raw.replace("()", "")) if raw is not None else None
 
     def class_methods(self, class_path: str, seen: set[str] | None = None) -> dict[str, FunctionDef]:
         """Methods defined on a project class or inherited from project base classes."""

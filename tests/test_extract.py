@@ -1,0 +1,100 @@
+"""Extraction: names resolved by the one-pass symbol table, positions from the ast twin."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from fwlint.extract import SourceFile, extract_source
+from fwlint.facts import CallValue, FileFacts, Ref
+
+from .conftest import scan_source
+
+
+def facts_of(source: str, module: str = "app", is_package: bool = False) -> FileFacts:
+    result = extract_source(SourceFile("x", "app.py", module, is_package), source.encode(), 10_000_000)
+    assert isinstance(result, FileFacts), result
+    return result
+
+
+def test_import_styles_resolve_to_qualified_names() -> None:
+    facts = facts_of(
+        "import flask\n"
+        "from flask import Flask as F, request\n"
+        "import werkzeug.utils\n"
+        "app = F(__name__)\n"
+        "flask.jsonify(a=1)\n"
+        "request.args\n"
+        "werkzeug.utils.secure_filename('x')\n"
+    )
+    assert [c.callee for c in facts.calls] == ["flask.Flask", "flask.jsonify", "werkzeug.utils.secure_filename"]
+    assert [r.path for r in facts.references] == ["flask.request.args"]
+
+
+def test_relative_imports_resolve_against_the_package() -> None:
+    facts = facts_of("from . import bp\nfrom ..models import User\nbp.route\n", module="shop.catalog", is_package=True)
+    assert facts.aliases == {"shop.catalog.bp": "shop.catalog.bp", "shop.catalog.User": "shop.models.User"}
+    module_facts = facts_of("from . import bp\n", module="shop.catalog.views")
+    assert module_facts.aliases == {"shop.catalog.views.bp": "shop.catalog.bp"}
+
+
+def test_parameters_shadow_imports() -> None:
+    facts = facts_of("from flask import request\ndef view(request):\n    return request.GET\n")
+    assert facts.references == []
+
+
+def test_instances_in_factories_get_local_paths() -> None:
+    facts = facts_of("from flask import Flask\ndef create_app():\n    app = Flask(__name__)\n    return app\n")
+    assert [a.target for a in facts.assignments] == ["app.create_app.<locals>.app"]
+    assert facts.functions[0].returns == "app.create_app.<locals>.app"
+    assert isinstance(facts.assignments[0].value, CallValue)
+
+
+def test_positions_are_exact_and_count_characters_not_bytes() -> None:
+    facts = facts_of('from flask import jsonify\nx = {"é": jsonify(\n    a=1)}\n')
+    span = facts.calls[0].span
+    assert (span.line, span.column, span.end_line, span.end_column) == (2, 11, 3, 9)
+
+
+def test_decorator_calls_know_what_they_decorate() -> None:
+    facts = facts_of(
+        "from flask import Blueprint\nbp = Blueprint('b', __name__)\n\n"
+        "class V:\n    @bp.route('/x')\n    def m(self):\n        pass\n"
+    )
+    route = next(c for c in facts.calls if c.callee.endswith(".route"))
+    assert route.decorates == "app.V.m" and route.span.line == 5
+    assert route.args == ["/x"]
+
+
+def test_keyed_assignment_is_recorded() -> None:
+    facts = facts_of(
+        "from flask import Flask\nfrom conv import Isbn\napp = Flask(__name__)\napp.url_map.converters['isbn'] = Isbn\n"
+    )
+    keyed = [a for a in facts.assignments if a.target.endswith("]")]
+    assert keyed[0].target == "app.app.url_map.converters[isbn]"
+    assert keyed[0].value == Ref("conv.Isbn")
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="this Python's ast already reads 3.12 f-strings")
+def test_newer_syntax_falls_back_to_libcst_positions(tmp_path: Path) -> None:
+    source = (
+        "from flask import Flask, request\napp = Flask(__name__)\n\n"
+        '@app.route("/x")\ndef x():\n    names = {"a": 1}\n    return f"{names["a"]} {request.args.get("q")}"\n'
+    )
+    report = scan_source(tmp_path, {"app.py": source})
+    assert report.errors == []
+    assert [(r.path, r.line) for r in report.routes] == [("/x", 4)]
+    use = next(f for f in report.findings if f.source_api == "flask.request.args.get")
+    assert (use.line, use.column) == (7, 28)
+
+
+def test_the_result_of_an_api_call_is_not_another_use(tmp_path: Path) -> None:
+    source = (
+        "from flask import Flask, request\napp = Flask(__name__)\n\n"
+        '@app.route("/s")\ndef search():\n    q = request.args.get("q")\n    return q.lower() + q\n'
+    )
+    report = scan_source(tmp_path, {"app.py": source})
+    uses = [f.line for f in report.findings if f.source_api.startswith("flask.request")]
+    assert uses == [6]
