@@ -87,10 +87,11 @@ def check_source(
     except SyntaxError as exc:
         if "too many nested" in (exc.msg or "") or "too complex" in (exc.msg or ""):
             return FileError(file.path, "too-deep", f"skipped: nesting too deep to parse ({exc.msg})", exc.lineno)
-        if _libcst_accepts(text):
+        error = _syntax_error(file, text, exc)
+        if error.kind != "python2" and _libcst_accepts(text):
             # Syntax newer than this interpreter's parser (e.g. 3.12 f-strings on 3.11).
             return text, None
-        return _syntax_error(file, text, exc)
+        return error
     except (RecursionError, MemoryError):
         return FileError(file.path, "too-deep", "skipped: nesting too deep to parse")
     except ValueError as exc:  # e.g. NUL characters after decoding
