@@ -151,3 +151,49 @@ def test_suppression_comment(tmp_path: Path) -> None:
     report = scan_source(tmp_path, {"app.py": source})
     assert [f.line for f in report.findings if f.rule == "FD101"] == [12]
     assert len(report.routes) == 3  # suppression hides findings, not inventory
+
+
+HELPER_APP = {
+    "forum/__init__.py": "",
+    "forum/helpers.py": """
+def register_view(bp_or_app, routes, view_func, *args, **kwargs):
+    for route in routes:
+        bp_or_app.add_url_rule(route, view_func=view_func, *args, **kwargs)
+""",
+    "forum/views.py": """
+from flask import Blueprint
+from flask.views import MethodView
+from .helpers import register_view
+
+forum = Blueprint("forum", __name__)
+
+
+class ViewTopic(MethodView):
+    def get(self, topic_id, slug=None):
+        return ""
+
+
+register_view(
+    forum,
+    routes=["/topic/<int:topic_id>", "/topic/<int:topic_id>-<slug>"],
+    view_func=ViewTopic.as_view("view_topic"),
+)
+
+
+def load_blueprints(app):
+    app.register_blueprint(forum, url_prefix=app.config["FORUM_URL_PREFIX"])
+""",
+}
+
+
+def test_routes_registered_through_a_project_helper(tmp_path: Path) -> None:
+    report = scan_source(tmp_path, HELPER_APP)
+    assert sorted((r.path, r.endpoint, r.handler, r.line) for r in report.routes) == [
+        ("{FORUM_URL_PREFIX}/topic/<int:topic_id>", "forum.view_topic", "forum.views.ViewTopic.get", 14),
+        ("{FORUM_URL_PREFIX}/topic/<int:topic_id>-<slug>", "forum.view_topic", "forum.views.ViewTopic.get", 14),
+    ]
+    findings = [f for f in report.findings if f.rule == "FD103"]
+    assert [(f.file, f.line) for f in findings] == [("forum/views.py", 14)]
+    assert 'path("{FORUM_URL_PREFIX}/topic/<int:topic_id>", views.ViewTopic.as_view(), name="view_topic")' in (
+        findings[0].suggestion
+    )

@@ -16,6 +16,7 @@ from fwlint.cache import FactCache, code_fingerprint
 from fwlint.config import Settings, default_cache_dir
 from fwlint.discovery import Discovered, discover
 from fwlint.extract import SourceFile, check_source, extract_data, read_source
+from fwlint.extract.symbols import ROUTE_HELPER_METHODS
 from fwlint.facts import ExtractionResult, FileError, FileFacts, TemplateFile
 from fwlint.frameworks import DJANGO_ROOTS, FLASK_ROOTS
 
@@ -37,7 +38,8 @@ class ProjectFacts:
 
 def relevance_pattern(project_roots: set[str]) -> re.Pattern[bytes]:
     """Bytes that any file holding a framework construct must contain."""
-    names = sorted(FLASK_ROOTS | DJANGO_ROOTS | project_roots | {"flask_", "django_"})
+    # Route-registering helpers may import nothing: their method names mark them.
+    names = sorted(FLASK_ROOTS | DJANGO_ROOTS | project_roots | ROUTE_HELPER_METHODS | {"flask_", "django_"})
     alternatives = b"|".join(re.escape(n.encode()) for n in names if n)
     return re.compile(rb"\b(?:" + alternatives + rb")|from\s+\.|import\s+\.")
 

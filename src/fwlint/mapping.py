@@ -185,6 +185,13 @@ class Mapper:
             notes.append(site.error)
         return text + (". " + "; ".join(notes) if notes else "")
 
+    def map_helper_call(self, facts: FileFacts, call: Call, rule: Rule) -> None:
+        key = (facts.path, call.span.line, call.span.column)
+        ctx = Context(self.structure, self.file_blueprints.get(facts.path))
+        suggestion = SITE_TRANSLATORS["route"](call, ctx, key)
+        if self.add(facts, rule, call.span, rule.source[0], suggestion, self._route_message(rule, key)):
+            self.mapped += 1
+
     # ------------------------------------------------------------- structure
     def map_structure(self, files: dict[str, FileFacts]) -> None:
         """Findings that come from the route map rather than from one API name."""
@@ -211,6 +218,10 @@ def map_project(index: ProjectIndex, structure: FlaskStructure, catalog: Catalog
     for facts in index.files:
         mapper.map_file(facts)
     mapper.map_structure({f.path: f for f in index.files})
+    add_url_rule = catalog.match(source, "flask.Flask.add_url_rule", "call")
+    for facts, call in structure.helper_calls:
+        if add_url_rule is not None:
+            mapper.map_helper_call(facts, call, add_url_rule[0])
     mapper.findings.sort(key=lambda f: (f.file, f.line, f.column, f.rule))
     return MappingResult(mapper.findings, mapper.mapped, mapper.unmapped, mapper.unmapped_apis)
 

@@ -12,6 +12,12 @@ from dataclasses import dataclass, field
 
 # Roots that are never framework code; references to them are not recorded.
 STDLIB_ROOTS: frozenset[str] = frozenset(sys.stdlib_module_names) | {"__future__", "builtins"}
+# Parameters are bound to ``<function>.<param>.<name>`` so that a helper such as
+# ``def register_view(bp, routes, view_func): bp.add_url_rule(...)`` can be linked to its callers;
+# ``for route in routes`` binds ``route`` to ``<...>.<param>.routes.<item>``.
+PARAM = ".<param>."
+ITEM = ".<item>"
+ROUTE_HELPER_METHODS = frozenset({"add_url_rule", "register_blueprint"})
 
 
 @dataclass(slots=True)

@@ -17,7 +17,7 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import CodeRange
 
-from fwlint.extract.symbols import STDLIB_ROOTS, SymbolTable, resolve_relative
+from fwlint.extract.symbols import ITEM, PARAM, ROUTE_HELPER_METHODS, STDLIB_ROOTS, SymbolTable, resolve_relative
 from fwlint.facts import (
     Assignment,
     Call,
@@ -133,6 +133,9 @@ class ModuleWalker:
 
     @staticmethod
     def _recordable(path: str) -> bool:
+        if PARAM in path:
+            # Calls on a parameter matter only where a helper registers routes for its caller.
+            return path.rsplit(".", 1)[-1] in ROUTE_HELPER_METHODS
         root = path.split(".", 1)[0].removesuffix("()")
         return root not in STDLIB_ROOTS
 
@@ -320,7 +323,7 @@ class ModuleWalker:
                 self._class_stack_attr(name, value, value_twin)
             if isinstance(value, cst.Call):
                 callee = self.resolve(value.func)
-                if callee is not None:
+                if callee is not None and PARAM not in callee:
                     path = self.symbols.local_path(name)
                     self.symbols.bind(name, path)
                     self.facts.assignments.append(
@@ -329,7 +332,7 @@ class ModuleWalker:
                     return
             elif isinstance(value, (cst.Name, cst.Attribute)):
                 aliased = self.resolve(value)
-                if aliased is not None:
+                if aliased is not None and PARAM not in aliased:
                     self.symbols.bind(name, aliased)
                     if not self.symbols.in_function:
                         self.facts.aliases[self.symbols.local_path(name)] = aliased
@@ -390,6 +393,9 @@ class ModuleWalker:
             elif isinstance(node, cst.For):
                 self.expr(node.iter, getattr(twin, "iter", None))
                 self.bind_target(node.target, cst.Ellipsis(), None)
+                iterated = self.resolve(node.iter)
+                if iterated is not None and PARAM in iterated and isinstance(node.target, cst.Name):
+                    self.symbols.bind(node.target.value, iterated + ITEM)
                 self.block(node.body, getattr(twin, "body", None))
                 if node.orelse is not None:
                     self.block(node.orelse.body, getattr(twin, "orelse", None))
@@ -487,7 +493,7 @@ class ModuleWalker:
         self.symbols.bind(name, qualname)
         self.symbols.push("function", qualname)
         for param_name in params:
-            self.symbols.bind(param_name, None)
+            self.symbols.bind(param_name, None if param_name in ("self", "cls") else f"{qualname}{PARAM}{param_name}")
         for star in (node.params.star_arg, node.params.star_kwarg):
             if isinstance(star, cst.Param):
                 self.symbols.bind(star.name.value, None)

@@ -7,8 +7,10 @@ their parent's prefix and name, and endpoints are ``parent.child.function``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from fwlint.extract.symbols import ITEM, PARAM
 from fwlint.facts import Call, CallValue, FileFacts, Opaque, Ref, Span, Value
 from fwlint.link.index import Instance, ProjectIndex
 from fwlint.translate.urls import (
@@ -77,10 +79,22 @@ class FlaskStructure:
     by_call: dict[tuple[str, int, int], list[RouteSite]] = field(default_factory=dict)
     # blueprint path -> include() line for its registration.
     registrations: dict[tuple[str, int, int], str] = field(default_factory=dict)
+    # Calls of project helpers that register routes for their caller (``register_view(bp, ...)``).
+    helper_calls: list[tuple[FileFacts, Call]] = field(default_factory=list)
 
 
 def _string(value: Value) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def _prefix(value: Value) -> str | None:
+    """A literal prefix, or the prefix expression in braces when it is computed at run time."""
+    if value is None or isinstance(value, str):
+        return value
+    code = value.code if isinstance(value, (Opaque, CallValue)) else str(value)
+    # ``app.config["AUTH_URL_PREFIX"]`` → ``{AUTH_URL_PREFIX}``: a placeholder safe inside a string.
+    names = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", code)
+    return "{" + (names[-1] if names else "prefix") + "}"
 
 
 def _methods(value: Value) -> list[str] | None:
@@ -126,6 +140,7 @@ class FlaskRouteBuilder:
         for facts in index.files:
             for call in facts.calls:
                 self._route(facts, call)
+        self._helper_routes()
         self.result.routes.sort(key=lambda r: (r.file, r.span.line, r.methods))
         return self.result
 
@@ -153,7 +168,10 @@ class FlaskRouteBuilder:
         found = []
         for facts in self.index.files:
             for call in facts.calls:
-                if self._scaffold_method(call.callee) != "register_blueprint":
+                receiver, _, method = call.callee.rpartition(".")
+                # ``def init_app(app): app.register_blueprint(bp)``: the parameter is the app.
+                on_parameter = PARAM in receiver and "." not in receiver.partition(PARAM)[2]
+                if method != "register_blueprint" or not (on_parameter or self._scaffold_method(call.callee)):
                     continue
                 child_ref = _arg(call, 0, "blueprint")
                 if not isinstance(child_ref, Ref):
@@ -178,7 +196,7 @@ class FlaskRouteBuilder:
             if depth > 8:
                 return
             bp = blueprints[path]
-            own_prefix = _string(options["url_prefix"]) if "url_prefix" in options else None
+            own_prefix = _prefix(options["url_prefix"]) if "url_prefix" in options else None
             if own_prefix is None:
                 own_prefix = bp.url_prefix
             own_subdomain = _string(options.get("subdomain")) or bp.subdomain
@@ -225,6 +243,33 @@ class FlaskRouteBuilder:
             self._decorated_route(facts, call, ROUTE_DECORATORS[method])
         elif method == "add_url_rule":
             self._add_url_rule(facts, call)
+
+    def _helper_routes(self) -> None:
+        """Routes registered through a project helper, e.g. flaskbb's
+        ``def register_view(bp_or_app, routes, view_func, **kw): for r in routes: bp_or_app.add_url_rule(r, ...)``:
+        each call of the helper is the ``add_url_rule`` with the caller's arguments substituted."""
+        helpers: dict[str, list[Call]] = {}
+        for facts in self.index.files:
+            for call in facts.calls:
+                receiver, _, method = call.callee.rpartition(".")
+                function, marker, param = receiver.partition(PARAM)
+                if marker and method == "add_url_rule" and "." not in param:
+                    helpers.setdefault(function, []).append(call)
+        if not helpers:
+            return
+        for facts in self.index.files:
+            for call in facts.calls:
+                function = self.index.resolve_project(call.callee)
+                if function not in helpers or call.scope == function:
+                    continue
+                definition = self.index.functions.get(function)
+                if definition is None:
+                    continue
+                bound = _bind_arguments(definition[0].params, call)
+                for inner in helpers[function]:
+                    for synthetic in _substitute(function, inner, bound, call):
+                        self._add_url_rule(facts, synthetic)
+                        self.result.helper_calls.append((facts, synthetic))
 
     def _scaffold_method(self, callee: str) -> str | None:
         """The method name when ``callee`` is a method of a Flask app or blueprint (or a subclass's)."""
@@ -331,6 +376,8 @@ class FlaskRouteBuilder:
             else:
                 try:
                     django = to_django(full, self.result.converters, strict is not False)
+                    if "{" in full:
+                        django.notes.append("the blueprint's URL prefix is computed at run time: `{NAME}` marks it")
                 except RuleSyntaxError as exc:
                     error = str(exc)
             subdomain = _string(call.kwargs.get("subdomain")) or (mount.subdomain if mount else None)
@@ -358,6 +405,66 @@ class FlaskRouteBuilder:
                 self.result.routes.append(site)
                 self.result.by_call.setdefault(key, []).append(site)
         del bp_path
+
+
+def _bind_arguments(params: list[str], call: Call) -> dict[str, Value]:
+    bound: dict[str, Value] = {}
+    positional = [p for p in params if p not in ("self", "cls")]
+    for name, value in zip(positional, call.args, strict=False):
+        bound[name] = value
+    extra: dict[str, Value] = {}
+    for name, value in call.kwargs.items():
+        if name in params:
+            bound[name] = value
+        else:
+            extra[name] = value
+    bound["**"] = extra  # forwarded through the helper's **kwargs
+    return bound
+
+
+def _substitute(function: str, inner: Call, bound: dict[str, Value], site: Call) -> list[Call]:
+    """The helper's ``add_url_rule`` call as seen from one call site (one per rule in a list)."""
+    prefix = f"{function}{PARAM}"
+    receiver, _, method = inner.callee.rpartition(".")
+    target = bound.get(receiver[len(prefix) :])
+    if not isinstance(target, Ref):
+        return []
+    expansions: list[Value] = [None]
+
+    def resolve(value: Value) -> Value:
+        if isinstance(value, Ref) and value.path.startswith(prefix):
+            name = value.path[len(prefix) :]
+            if name.endswith(ITEM):
+                return "__ITEM__"
+            return bound.get(name)
+        return value
+
+    args = [resolve(v) for v in inner.args]
+    kwargs = {k: resolve(v) for k, v in inner.kwargs.items() if k != "**"}
+    forwarded = bound.get("**")
+    if "**" in inner.kwargs and isinstance(forwarded, dict):
+        kwargs.update({k: v for k, v in forwarded.items() if k not in kwargs})
+    iterated = [
+        v.path[len(prefix) : -len(ITEM)]
+        for v in (*inner.args, *inner.kwargs.values())
+        if isinstance(v, Ref) and v.path.startswith(prefix) and v.path.endswith(ITEM)
+    ]
+    if iterated:
+        items = bound.get(iterated[0])
+        expansions = list(items) if isinstance(items, (list, tuple)) else [None]
+
+    calls = []
+    for item in expansions:
+        calls.append(
+            Call(
+                f"{target.path}.{method}",
+                [item if a == "__ITEM__" else a for a in args],
+                {k: (item if v == "__ITEM__" else v) for k, v in kwargs.items()},
+                site.span,
+                site.scope,
+            )
+        )
+    return calls
 
 
 def view_reference(handler: str, view_kind: str) -> str:
