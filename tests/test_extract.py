@@ -98,3 +98,17 @@ def test_the_result_of_an_api_call_is_not_another_use(tmp_path: Path) -> None:
     report = scan_source(tmp_path, {"app.py": source})
     uses = [f.line for f in report.findings if f.source_api.startswith("flask.request")]
     assert uses == [6]
+
+
+def test_package_attribute_named_like_its_submodule_does_not_loop(tmp_path: Path) -> None:
+    # pkg/__init__.py re-exports `plugins` from pkg/plugins.py: `pkg.plugins` names both.
+    report = scan_source(
+        tmp_path,
+        {
+            "pkg/__init__.py": "from .plugins import plugins\n",
+            "pkg/plugins.py": "import flask\nplugins = flask.Blueprint('plugins', __name__)\n"
+            "@plugins.route('/p')\ndef index():\n    return ''\n",
+            "use.py": "from pkg.plugins import index\nfrom pkg import plugins\nplugins.url_prefix\n",
+        },
+    )
+    assert [(r.path, r.handler) for r in report.routes] == [("/p", "pkg.plugins.index")]

@@ -52,11 +52,17 @@ def scan(
         report.coverage_unmapped = result.unmapped
         report.unmapped_apis = dict(result.unmapped_apis.most_common())
     if only_files is not None:
-        report.findings = [f for f in report.findings if f.file in only_files]
-        report.routes = [r for r in report.routes if r.file in only_files]
-        report.errors = [e for e in report.errors if e.path in only_files]
-        report.templates = [t for t in report.templates if t["file"] in only_files]
-        report.files_scanned = len(only_files)
+        # Files or directories (relative to the root); "." selects everything.
+        prefixes = tuple(p.rstrip("/") + "/" for p in only_files if p not in (".", ""))
+
+        def selected(path: str) -> bool:
+            return "." in only_files or path in only_files or path.startswith(prefixes)
+
+        report.findings = [f for f in report.findings if selected(f.file)]
+        report.routes = [r for r in report.routes if selected(r.file)]
+        report.errors = [e for e in report.errors if selected(e.path)]
+        report.templates = [t for t in report.templates if selected(t["file"])]
+        report.files_scanned = sum(1 for f in project.files if selected(f.path)) + len({e.path for e in report.errors})
         report.coverage_mapped = sum(1 for f in report.findings if f.kind != "unmapped")
         report.coverage_unmapped = sum(1 for f in report.findings if f.kind == "unmapped")
     roll_up(report, settings.estimate)

@@ -87,6 +87,11 @@ def main() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="pyproject.toml to read [tool.fwlint] from (default: the project's).",
 )
+@click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Project root when PATHS are files (default: nearest .git/pyproject.toml/setup.py).",
+)
 @click.option("--ignore", "ignore", multiple=True, help="Rule code or prefix to turn off (repeatable).")
 @click.option("--worklist", is_flag=True, help="Text format: list every site with the code to write.")
 @click.option("--routes", "route_limit", default="25", show_default=True, help="Text format: routes to show, or 'all'.")
@@ -101,6 +106,7 @@ def scan(
     no_cache: bool,
     cache_dir: Path | None,
     config_file: Path | None,
+    root: Path | None,
     ignore: tuple[str, ...],
     worklist: bool,
     route_limit: str,
@@ -112,10 +118,10 @@ def scan(
 
     paths = paths or (Path("."),)
     only_files: set[str] | None = None
-    if len(paths) == 1 and paths[0].is_dir():
+    if len(paths) == 1 and paths[0].is_dir() and root is None:
         root = paths[0].resolve()
     else:
-        root = find_project_root(paths[0])
+        root = root.resolve() if root is not None else find_project_root(paths[0])
         only_files = set()
         for path in paths:
             resolved = path.resolve()

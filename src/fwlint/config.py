@@ -14,6 +14,9 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 
+PROJECT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg")
+
+
 class ConfigError(Exception):
     """Invalid configuration: reported with exit code 2."""
 
@@ -47,11 +50,11 @@ class Settings:
 
 
 def find_project_root(start: Path) -> Path:
-    """The nearest ancestor holding pyproject.toml or .git, else ``start`` itself."""
+    """The nearest ancestor holding .git, pyproject.toml, setup.py or setup.cfg, else ``start`` itself."""
     start = start.resolve()
     base = start if start.is_dir() else start.parent
     for candidate in (base, *base.parents):
-        if (candidate / "pyproject.toml").is_file() or (candidate / ".git").exists():
+        if any((candidate / marker).exists() for marker in PROJECT_MARKERS):
             return candidate
     return base
 

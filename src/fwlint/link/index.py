@@ -82,6 +82,7 @@ class ProjectIndex:
         self.classes: dict[str, tuple[ClassDef, FileFacts]] = {}
         self.modules: dict[str, FileFacts] = {}
         self._canonical_cache: dict[str, str | None] = {}
+        self._project_cache: dict[str, str] = {}
         for facts in files:
             self.modules.setdefault(facts.module, facts)
             self.aliases.update(facts.aliases)
@@ -105,7 +106,8 @@ class ProjectIndex:
             head = ".".join(parts[:i])
             rest = parts[i:]
             replacement: str | None = None
-            if head in self.aliases and self.aliases[head] != head:
+            if head in self.aliases and self.aliases[head] != head and not self.aliases[head].startswith(head + "."):
+                # (``pkg/__init__.py: from .sub import sub`` would otherwise rewrite ``pkg.sub`` forever)
                 replacement = self.aliases[head]
             elif head in self.instances:
                 replacement = self.instances[head].call.callee + "()"
@@ -142,16 +144,26 @@ class ProjectIndex:
 
     def resolve_project(self, path: str) -> str:
         """Follow aliases only, to the place a project name is defined."""
+        cached = self._project_cache.get(path)
+        if cached is not None:
+            return cached
+        seen = {path}
+        current = path
         for _ in range(MAX_STEPS):
-            parts = _split(path)
+            parts = _split(current)
             for i in range(len(parts), 0, -1):
                 head = ".".join(parts[:i])
-                if head in self.aliases and self.aliases[head] != head:
-                    path = ".".join([self.aliases[head], *parts[i:]])
+                target = self.aliases.get(head)
+                if target is not None and target != head and not target.startswith(head + "."):
+                    current = ".".join([target, *parts[i:]])
                     break
             else:
-                return path
-        return path
+                break
+            if current in seen:  # an import cycle
+                break
+            seen.add(current)
+        self._project_cache[path] = current
+        return current
 
     def _framework_path(self, path: str) -> str | None:
         """Rewrite ``path`` until it is rooted in a framework module (call markers kept)."""
