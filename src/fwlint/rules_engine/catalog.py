@@ -68,6 +68,9 @@ class Rule:
     translator: str | None = None
     # "any" (calls and references), "call", "reference" or "decorator".
     match: str = "any"
+    # Match only the source names themselves, not longer names under them (a constructor
+    # rule for ``flask.Flask`` must not claim ``flask.Flask.url_map.iter_rules``).
+    exact: bool = False
     origin: str = ""
 
     @property
@@ -94,6 +97,8 @@ class Catalog:
         candidate = name
         while candidate:
             for rule in self._by_source.get((framework, candidate), ()):
+                if rule.exact and candidate != name:
+                    continue
                 if rule.match == "any" or rule.match == how:
                     return rule, candidate
             if "." not in candidate:
@@ -174,6 +179,7 @@ def _parse_rule(raw: dict[str, object], origin: str, direction: tuple[str, str])
         direction=direction,
         translator=str(raw["translator"]) if raw.get("translator") else None,
         match=match,
+        exact=bool(raw.get("exact", False)),
         origin=origin,
     )
 
