@@ -25,8 +25,9 @@ class ConfigError(Exception):
 class EstimateSettings:
     """Constants of the effort model (see fwlint.estimate)."""
 
-    hours_per_point_low: float = 0.5
-    hours_per_point_high: float = 1.5
+    # A starting point (1 point ≈ a 10–35 minute change); calibrate with a ported sample.
+    hours_per_point_low: float = 0.2
+    hours_per_point_high: float = 0.6
     hours_per_day: float = 6.0
 
 

@@ -48,6 +48,36 @@ DJANGO_ROOTS = frozenset({"django", "rest_framework", "channels", "corsheaders",
 UNMAPPED_PREFIXES = {"flask": ("flask", "werkzeug", "flask_"), "django": ("django", "rest_framework")}
 
 
+# The category an unmapped API is counted under, by its top-level package.
+UNMAPPED_CATEGORIES = {
+    "flask_sqlalchemy": "orm",
+    "sqlalchemy": "orm",
+    "alembic": "orm",
+    "flask_migrate": "orm",
+    "wtforms": "forms",
+    "flask_wtf": "forms",
+    "flask_login": "auth",
+    "flask_security": "auth",
+    "flask_jwt_extended": "auth",
+    "flask_httpauth": "auth",
+    "flask_principal": "auth",
+    "flask_bcrypt": "auth",
+    "jinja2": "templates",
+    "django": "other",
+}
+
+
+def unmapped_category(canonical: str) -> str:
+    root = root_of(canonical)
+    if canonical.startswith("werkzeug.security"):
+        return "auth"
+    if root in UNMAPPED_CATEGORIES:
+        return UNMAPPED_CATEGORIES[root]
+    if root.startswith("flask_") or root.startswith("django_"):
+        return "extensions"
+    return "other"
+
+
 def root_of(path: str) -> str:
     return path.split(".", 1)[0].removesuffix("()")
 

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from fwlint.facts import Call, FileFacts, Span
-from fwlint.frameworks import is_reportable_unmapped
+from fwlint.frameworks import is_reportable_unmapped, unmapped_category
 from fwlint.link.flask_routes import FlaskStructure, RouteSite
 from fwlint.link.index import ProjectIndex
 from fwlint.report.model import Finding, RouteEntry
@@ -115,7 +115,7 @@ class Mapper:
         self.findings.append(
             Finding(
                 rule=code,
-                category=rule.category,
+                category=unmapped_category(name),
                 file=facts.path,
                 line=span.line,
                 column=span.column,
@@ -159,7 +159,9 @@ class Mapper:
         rule, _ = matched
         suggestion = None
         message = None
-        if rule.translator and call is not None:
+        if rule.translator == "url_map_converters":
+            suggestion = self.structure.converter_sites.get((facts.path, span.line))
+        elif rule.translator and call is not None:
             key = (facts.path, span.line, span.column)
             if rule.translator in SITE_TRANSLATORS:
                 suggestion = SITE_TRANSLATORS[rule.translator](call, ctx, key)

@@ -81,6 +81,8 @@ class FlaskStructure:
     registrations: dict[tuple[str, int, int], str] = field(default_factory=dict)
     # Calls of project helpers that register routes for their caller (``register_view(bp, ...)``).
     helper_calls: list[tuple[FileFacts, Call]] = field(default_factory=list)
+    # (file, line) of ``app.url_map.converters[key] = Cls`` -> the register_converter() line.
+    converter_sites: dict[tuple[str, int], str] = field(default_factory=dict)
 
 
 def _string(value: Value) -> str | None:
@@ -162,6 +164,9 @@ class FlaskRouteBuilder:
                     value = self.index.class_attribute(resolved, "regex")
                     regex = value if isinstance(value, str) else None
                 self.result.converters[key] = CustomConverter(key, class_name, regex)
+                self.result.converter_sites[(facts.path, assignment.span.line)] = (
+                    f'register_converter({class_name}, "{key}")'
+                )
 
     # -------------------------------------------------------- registrations
     def _registrations(self) -> list[tuple[str | None, str, dict[str, Value], Call, FileFacts]]:

@@ -7,7 +7,7 @@ output is piped or NO_COLOR is set).
 from __future__ import annotations
 
 from rich import box
-from rich.console import Console, Group
+from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
@@ -109,22 +109,21 @@ def _routes(report: Report, limit: int | None) -> Table:
     return table
 
 
-def _worklist(report: Report) -> list[object]:
-    parts: list[object] = [Text("Worklist", style="bold underline")]
+def _worklist(report: Report, console: Console) -> None:
+    """Every site, file by file; suggested code is never wrapped, so it can be copied."""
+    console.print(Text("Worklist", style="bold underline"))
     current = None
     for finding in report.findings:
         if finding.file != current:
             current = finding.file
-            parts.append(Text(f"\n{finding.file}", style="bold cyan"))
+            console.print(Text(f"\n{finding.file}", style="bold cyan"))
         line = Text()
         line.append(f"  {finding.line}:{finding.column} ", style="dim")
         line.append(finding.rule + " ", style=KIND_STYLE.get(finding.kind, ""))
         line.append(finding.message)
-        parts.append(line)
-        if finding.suggestion:
-            for suggestion_line in finding.suggestion.splitlines():
-                parts.append(Text("      → " + suggestion_line, style="green"))
-    return parts
+        console.print(line)
+        for suggestion_line in finding.suggestion.splitlines():
+            console.print(Text("      → " + suggestion_line, style="green"), soft_wrap=True)
 
 
 def render(
@@ -186,6 +185,6 @@ def render(
             table.caption = f"… and {len(report.errors) - 20} more (--format json lists all)"
         console.print(table)
     if worklist:
-        console.print(Group(*_worklist(report)))  # type: ignore[arg-type]
+        _worklist(report, console)
     else:
         console.print(Text("Per-site worklist with the Django code to write: --worklist", style="dim"))
