@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -221,6 +222,7 @@ def test_damaged_cache_entry_is_a_miss_not_a_crash(project: Path, tmp_path: Path
     assert len(entries) == 5
     for entry in entries:
         entry.write_bytes(b"\x80\x09damaged")  # "unsupported pickle protocol: 9"
+    shutil.rmtree(cache_dir / "reports")  # else the unchanged tree's whole report is reused
     report = cached_scan(project, cache_dir)
     assert report.stats["parsed"] == 5
 
@@ -231,10 +233,41 @@ def test_truncated_cache_entry_is_a_miss(project: Path, tmp_path: Path) -> None:
     entries = [p for p in cache_dir.glob("facts-*/*/*") if p.is_file()]
     for entry in entries:
         entry.write_bytes(entry.read_bytes()[:10])
+    shutil.rmtree(cache_dir / "reports")
     report = cached_scan(project, cache_dir)
     assert report.stats["parsed"] == 5
     assert report.stats["from_cache"] == 0
     assert len(report.routes) == 7
+
+
+def test_unchanged_tree_reuses_the_whole_report(project: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    first = cached_scan(project, cache_dir)
+    second = cached_scan(project, cache_dir)
+    assert second.stats.get("report_from_cache") == 1
+    assert [f.to_json() for f in second.findings] == [f.to_json() for f in first.findings]
+    views = next(project.rglob("views*.py"))
+    views.write_text(views.read_text() + "\n# changed\n")
+    third = cached_scan(project, cache_dir)
+    assert "report_from_cache" not in third.stats and third.stats["parsed"] == 1
+
+
+def test_report_reuse_depends_on_the_options(project: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    cached_scan(project, cache_dir)
+    ignoring = scan(project, Settings(cache_dir=str(cache_dir), jobs=1, ignore=("FD101",)))
+    assert "report_from_cache" not in ignoring.stats
+    assert not [f for f in ignoring.findings if f.rule == "FD101"]
+
+
+def test_damaged_report_entry_is_a_miss(project: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    first = cached_scan(project, cache_dir)
+    for entry in (cache_dir / "reports").iterdir():
+        entry.write_bytes(b"not a pickle")
+    again = cached_scan(project, cache_dir)
+    assert "report_from_cache" not in again.stats
+    assert len(again.findings) == len(first.findings)
 
 
 # --- parallel extraction --------------------------------------------------------------------------

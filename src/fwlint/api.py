@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from fwlint import __version__
 from fwlint.config import Settings
 from fwlint.detection import choose_direction, detect
-from fwlint.engine import Progress, analyse
+from fwlint.engine import Progress, extract, plan
 from fwlint.estimate import roll_up
 from fwlint.link import ProjectIndex
 from fwlint.link.flask_routes import FlaskStructure, build_flask_structure
@@ -28,7 +30,20 @@ def scan(
     while still using the whole project for cross-file knowledge."""
     started = time.perf_counter()
     catalog = catalog or load_catalog(settings.rule_files, settings.ignore)
-    project = analyse(root, settings, progress)
+    work = plan(root, settings)
+    report_key = _report_key(work.fingerprint, settings, only_files)
+    if work.cache is not None:
+        cached = work.cache.get_report(report_key)
+        if isinstance(cached, Report):
+            cached.stats = {
+                "seconds": round(time.perf_counter() - started, 3),
+                "parsed": 0,
+                "from_cache": len(work.pending),
+                "skipped_irrelevant": work.skipped_irrelevant,
+                "report_from_cache": 1,
+            }
+            return cached
+    project = extract(work, progress)
     extracted = time.perf_counter()
     detected, counts = detect(project.files)
     source, target = choose_direction(detected, counts, settings.source, settings.target)
@@ -45,19 +60,14 @@ def scan(
     if source is not None:
         index = ProjectIndex(project.files)
         structure = build_flask_structure(index) if source == "flask" else FlaskStructure()
-        result = map_project(index, structure, catalog, source)
+        result = map_project(index, structure, catalog, source, _selector(only_files))
         report.findings = result.findings
         report.routes = route_entries(structure)
         report.coverage_mapped = result.mapped
         report.coverage_unmapped = result.unmapped
         report.unmapped_apis = dict(result.unmapped_apis.most_common())
     if only_files is not None:
-        # Files or directories (relative to the root); "." selects everything.
-        prefixes = tuple(p.rstrip("/") + "/" for p in only_files if p not in (".", ""))
-
-        def selected(path: str) -> bool:
-            return "." in only_files or path in only_files or path.startswith(prefixes)
-
+        selected = _selector(only_files)
         report.findings = [f for f in report.findings if selected(f.file)]
         report.routes = [r for r in report.routes if selected(r.file)]
         report.errors = [e for e in report.errors if selected(e.path)]
@@ -73,4 +83,24 @@ def scan(
         "from_cache": project.from_cache,
         "skipped_irrelevant": project.skipped_irrelevant,
     }
+    if work.cache is not None:
+        work.cache.put_report(report_key, report)
     return report
+
+
+def _selector(only_files: set[str] | None) -> Callable[[str], bool]:
+    """Which project-relative paths a scan reports: files or directories; None or "." is all."""
+    if only_files is None or "." in only_files:
+        return lambda path: True
+    chosen = set(only_files)
+    prefixes = tuple(p.rstrip("/") + "/" for p in chosen if p)
+    return lambda path: path in chosen or path.startswith(prefixes)
+
+
+def _report_key(fingerprint: str, settings: Settings, only_files: set[str] | None) -> str:
+    """Everything a report depends on besides the files (whose fingerprint covers the rules)."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(fingerprint.encode())
+    parts = (settings.source, settings.target, sorted(settings.ignore), settings.estimate, sorted(only_files or ()))
+    digest.update(repr(parts).encode())
+    return digest.hexdigest()

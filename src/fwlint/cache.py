@@ -17,6 +17,8 @@ from pathlib import Path
 
 from fwlint.facts import ExtractionResult
 
+REPORTS = "reports"
+KEPT_REPORTS = 8
 CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This directory holds fwlint's cache.\n"
 
 
@@ -66,6 +68,31 @@ class FactCache:
             os.replace(tmp, target_dir / key)
         except OSError:
             pass  # a read-only or full disk only costs speed
+
+    # ------------------------------------------------------------ whole reports
+    def get_report(self, key: str) -> object | None:
+        try:
+            with open(self.base / REPORTS / key, "rb") as handle:
+                loaded: object = pickle.load(handle)
+                return loaded
+        except Exception:
+            return None
+
+    def put_report(self, key: str, report: object) -> None:
+        """Keep the last few reports: a re-scan of an unchanged tree is a lookup."""
+        try:
+            self._prepare()
+            directory = self.base / REPORTS
+            directory.mkdir(exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(report, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, directory / key)
+            entries = sorted(directory.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
+            for stale in entries[KEPT_REPORTS:]:
+                stale.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def code_fingerprint(*paths: Path) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import re
@@ -100,40 +101,80 @@ def _isolated(item: tuple[SourceFile, bytes, int, int]) -> ExtractionResult:
         return FileError(item[0].path, "internal", "the parser crashed on this file")
 
 
-def analyse(
-    root: Path,
-    settings: Settings,
-    progress: Progress | None = None,
-    discovered: Discovered | None = None,
-) -> ProjectFacts:
+@dataclass
+class Plan:
+    """What a scan will read: every file's bytes and cache key, known before any parsing."""
+
+    found: Discovered
+    cache: FactCache | None
+    settings: Settings
+    # (file, data, size, cache key or None); results already known (errors, irrelevant files).
+    pending: list[tuple[SourceFile, bytes, int, str | None]] = field(default_factory=list)
+    known: list[ExtractionResult] = field(default_factory=list)
+    templates: list[TemplateFile] = field(default_factory=list)
+    template_errors: list[FileError] = field(default_factory=list)
+    skipped_irrelevant: int = 0
+    fingerprint: str = ""
+
+
+def plan(root: Path, settings: Settings, discovered: Discovered | None = None) -> Plan:
     found = discovered or discover(root, [*settings.exclude, *settings.extend_exclude], settings.respect_gitignore)
-    project = ProjectFacts(found.root, errors=list(found.errors))
+    salt = cache_salt(settings.rule_files)
     cache = None
     if settings.cache:
         cache_dir = Path(settings.cache_dir) if settings.cache_dir else default_cache_dir(found.root)
-        cache = FactCache(cache_dir, cache_salt(settings.rule_files))
+        cache = FactCache(cache_dir, salt)
+    result = Plan(found, cache, settings)
+    fingerprint = hashlib.blake2b(salt.encode(), digest_size=20)
     relevant = relevance_pattern(found.project_roots)
-    to_parse: list[tuple[SourceFile, bytes, int, int]] = []
-    keys: list[str] = []
-    results: list[ExtractionResult] = []
+    limit = settings.max_file_size
     for file in found.python:
-        read = read_source(file, settings.max_file_size)
+        read = read_source(file, limit)
         if isinstance(read, FileError):
-            results.append(read)
+            result.known.append(read)
+            fingerprint.update(f"{file.path}\0unreadable\0".encode())
             continue
         data, size = read
-        if len(data) <= settings.max_file_size and not relevant.search(data):
+        key = FactCache.key(data, file.path, file.module, file.is_package, limit)
+        fingerprint.update(key.encode())
+        if len(data) <= limit and not relevant.search(data):
             # Nothing in it can name a framework or project construct: no libcst parse,
             # but it must still be readable Python 3 (the cheap checks).
-            project.skipped_irrelevant += 1
-            checked = check_source(file, data, settings.max_file_size, size)
+            result.skipped_irrelevant += 1
+            checked = check_source(file, data, limit, size)
             if isinstance(checked, FileError):
-                results.append(checked)
+                result.known.append(checked)
             else:
-                results.append(FileFacts(file.path, file.module, file.is_package, lines=data.count(b"\n") + 1))
+                result.known.append(FileFacts(file.path, file.module, file.is_package, lines=data.count(b"\n") + 1))
             continue
-        if cache is not None:
-            key = FactCache.key(data, file.path, file.module, file.is_package, settings.max_file_size)
+        result.pending.append((file, data, size, key))
+    for template in found.templates:
+        try:
+            with open(template.abspath, "rb") as handle:
+                count = handle.read().count(b"\n") + 1
+        except OSError as exc:
+            result.template_errors.append(
+                FileError(template.path, "unreadable", f"cannot read template: {exc.strerror}")
+            )
+            continue
+        result.templates.append(TemplateFile(template.path, count))
+        fingerprint.update(f"{template.path}\0{count}\0".encode())
+    for error in found.errors:
+        fingerprint.update(f"{error.path}\0{error.message}\0".encode())
+    result.fingerprint = fingerprint.hexdigest()
+    return result
+
+
+def extract(work: Plan, progress: Progress | None = None) -> ProjectFacts:
+    settings, cache = work.settings, work.cache
+    project = ProjectFacts(work.found.root, errors=list(work.found.errors) + work.template_errors)
+    project.skipped_irrelevant = work.skipped_irrelevant
+    project.templates = list(work.templates)
+    results: list[ExtractionResult] = list(work.known)
+    to_parse: list[tuple[SourceFile, bytes, int, int]] = []
+    keys: list[str] = []
+    for file, data, size, key in work.pending:
+        if cache is not None and key is not None:
             cached = cache.get(key)
             if cached is not None:
                 project.from_cache += 1
@@ -163,12 +204,13 @@ def analyse(
             project.files.append(result)
     project.files.sort(key=lambda f: f.path)
     project.errors.sort(key=lambda e: e.path)
-    for template in found.templates:
-        try:
-            with open(template.abspath, "rb") as handle:
-                count = handle.read().count(b"\n") + 1
-        except OSError as exc:
-            project.errors.append(FileError(template.path, "unreadable", f"cannot read template: {exc.strerror}"))
-            continue
-        project.templates.append(TemplateFile(template.path, count))
     return project
+
+
+def analyse(
+    root: Path,
+    settings: Settings,
+    progress: Progress | None = None,
+    discovered: Discovered | None = None,
+) -> ProjectFacts:
+    return extract(plan(root, settings, discovered), progress)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Union
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Span:
     """1-based lines, 1-based columns (characters), end exclusive like SARIF."""
 
@@ -26,14 +26,14 @@ class Span:
     end_column: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Ref:
     """A reference to a name, as a path (see module docstring)."""
 
     path: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CallValue:
     """A call used as a value, e.g. ``BookAPI.as_view("books")``."""
 
@@ -43,7 +43,7 @@ class CallValue:
     code: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Opaque:
     """An expression fwlint does not evaluate; ``code`` is its source text."""
 
@@ -54,7 +54,7 @@ Literal = Union[str, int, float, bool, None]
 Value = Union[Literal, Ref, CallValue, Opaque, list["Value"], dict[str, "Value"], tuple["Value", ...]]
 
 
-@dataclass(slots=True)
+@dataclass
 class Call:
     """A call whose callee resolves to a path: ``bp.route("/x")``, ``jsonify(...)``."""
 
@@ -69,7 +69,7 @@ class Call:
     bare: bool = False
 
 
-@dataclass(slots=True)
+@dataclass
 class Reference:
     """A non-call use of a resolvable name: ``request.form``, ``session``, ``g.user``."""
 
@@ -78,7 +78,7 @@ class Reference:
     scope: str
 
 
-@dataclass(slots=True)
+@dataclass
 class FunctionDef:
     qualname: str
     span: Span
@@ -88,7 +88,7 @@ class FunctionDef:
     returns: str | None = None
 
 
-@dataclass(slots=True)
+@dataclass
 class ClassDef:
     qualname: str
     span: Span
@@ -98,7 +98,7 @@ class ClassDef:
     attributes: dict[str, Value] = field(default_factory=dict)
 
 
-@dataclass(slots=True)
+@dataclass
 class Assignment:
     """``target = <call>`` where the call's callee is a path: the target is an instance."""
 
@@ -107,13 +107,13 @@ class Assignment:
     span: Span
 
 
-@dataclass(slots=True)
+@dataclass
 class Import:
     module: str
     line: int
 
 
-@dataclass(slots=True)
+@dataclass
 class FileFacts:
     path: str  # relative to the project root, '/'-separated
     module: str  # dotted module name derived from the path
@@ -131,7 +131,7 @@ class FileFacts:
     lines: int = 0
 
 
-@dataclass(slots=True)
+@dataclass
 class FileError:
     """A file that could not be analysed; one entry in the report's ``errors``."""
 
@@ -141,7 +141,7 @@ class FileError:
     line: int | None = None
 
 
-@dataclass(slots=True)
+@dataclass
 class TemplateFile:
     path: str
     lines: int

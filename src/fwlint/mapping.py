@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from fwlint.facts import Call, FileFacts, Span
@@ -215,10 +216,18 @@ class Mapper:
         self.add(facts, rule, site.span, rule.source[0], None, f"{lead}: {rule.message}")
 
 
-def map_project(index: ProjectIndex, structure: FlaskStructure, catalog: Catalog, source: str) -> MappingResult:
+def map_project(
+    index: ProjectIndex,
+    structure: FlaskStructure,
+    catalog: Catalog,
+    source: str,
+    selected: Callable[[str], bool] = lambda path: True,
+) -> MappingResult:
+    """Findings for the selected files (all by default); the index still covers the project."""
     mapper = Mapper(index, structure, catalog, source)
     for facts in index.files:
-        mapper.map_file(facts)
+        if selected(facts.path):
+            mapper.map_file(facts)
     mapper.map_structure({f.path: f for f in index.files})
     add_url_rule = catalog.match(source, "flask.Flask.add_url_rule", "call")
     for facts, call in structure.helper_calls:

@@ -8,7 +8,7 @@ from typing import Any
 from fwlint.facts import FileError
 
 
-@dataclass(slots=True)
+@dataclass
 class Finding:
     rule: str
     category: str
@@ -46,7 +46,7 @@ class Finding:
         }
 
 
-@dataclass(slots=True)
+@dataclass
 class RouteEntry:
     methods: list[str]
     path: str
@@ -72,7 +72,7 @@ class RouteEntry:
         }
 
 
-@dataclass(slots=True)
+@dataclass
 class Rollup:
     findings: int = 0
     effort_points: int = 0
@@ -85,7 +85,7 @@ class Rollup:
         return {"findings": self.findings, "effort_points": self.effort_points}
 
 
-@dataclass(slots=True)
+@dataclass
 class Estimate:
     effort_points: int
     low_days: float
@@ -94,7 +94,7 @@ class Estimate:
     formula: str
 
 
-@dataclass(slots=True)
+@dataclass
 class Report:
     tool_version: str
     root: str
