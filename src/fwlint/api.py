@@ -43,7 +43,7 @@ def scan(
                 "report_from_cache": 1,
             }
             return cached
-    project = extract(work, progress)
+    project = extract(work, progress, None if only_files is None else _selector(only_files))
     extracted = time.perf_counter()
     detected, counts = detect(project.files)
     source, target = choose_direction(detected, counts, settings.source, settings.target)

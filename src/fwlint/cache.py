@@ -15,9 +15,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from fwlint.facts import ExtractionResult
+from fwlint.facts import ExtractionResult, FileFacts
 
 REPORTS = "reports"
+SUMMARY_SUFFIX = ".summary"
 KEPT_REPORTS = 8
 CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This directory holds fwlint's cache.\n"
 
@@ -36,9 +37,11 @@ class FactCache:
         digest.update(data)
         return digest.hexdigest()
 
-    def get(self, key: str) -> ExtractionResult | None:
+    def get(self, key: str, summary: bool = False) -> ExtractionResult | None:
+        """An entry, or (``summary``) its cheaper summary when one was stored."""
+        name = key + SUMMARY_SUFFIX if summary else key
         try:
-            with open(self.directory / key[:2] / key, "rb") as handle:
+            with open(self.directory / key[:2] / name, "rb") as handle:
                 return pickle.load(handle)  # type: ignore[no-any-return]
         except Exception:
             return None
@@ -62,10 +65,14 @@ class FactCache:
             self._prepare()
             target_dir = self.directory / key[:2]
             target_dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target_dir, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, target_dir / key)
+            entries: list[tuple[str, ExtractionResult]] = [(key, result)]
+            if isinstance(result, FileFacts):
+                entries.append((key + SUMMARY_SUFFIX, result.summary()))
+            for name, value in entries:
+                fd, tmp = tempfile.mkstemp(dir=target_dir, prefix=".tmp-")
+                with os.fdopen(fd, "wb") as handle:
+                    pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, target_dir / name)
         except OSError:
             pass  # a read-only or full disk only costs speed
 

@@ -165,7 +165,10 @@ def plan(root: Path, settings: Settings, discovered: Discovered | None = None) -
     return result
 
 
-def extract(work: Plan, progress: Progress | None = None) -> ProjectFacts:
+def extract(
+    work: Plan, progress: Progress | None = None, selected: Callable[[str], bool] | None = None
+) -> ProjectFacts:
+    """Facts for every pending file; for files outside ``selected``, a cached summary will do."""
     settings, cache = work.settings, work.cache
     project = ProjectFacts(work.found.root, errors=list(work.found.errors) + work.template_errors)
     project.skipped_irrelevant = work.skipped_irrelevant
@@ -175,7 +178,7 @@ def extract(work: Plan, progress: Progress | None = None) -> ProjectFacts:
     keys: list[str] = []
     for file, data, size, key in work.pending:
         if cache is not None and key is not None:
-            cached = cache.get(key)
+            cached = cache.get(key, summary=selected is not None and not selected(file.path))
             if cached is not None:
                 project.from_cache += 1
                 results.append(cached)

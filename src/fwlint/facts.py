@@ -12,7 +12,7 @@ linker turns paths into canonical framework names once every file is known.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Union
 
 
@@ -129,6 +129,15 @@ class FileFacts:
     # Inline suppressions: line -> rule codes (empty set = all rules).
     suppressions: dict[int, frozenset[str]] = field(default_factory=dict)
     lines: int = 0
+    # True when calls and references were left out (see ``summary``).
+    partial: bool = False
+
+    def summary(self) -> FileFacts:
+        """What other files need from this one: its definitions, imports and the calls that
+        shape the project (blueprint registrations, route-registering helpers).  Enough to
+        link the project when only some files are reported; a fraction of the size."""
+        shaping = [c for c in self.calls if c.callee.endswith(".register_blueprint") or ".<param>." in c.callee]
+        return replace(self, calls=shaping, references=[], partial=True)
 
 
 @dataclass
