@@ -46,7 +46,7 @@ class FactCache:
         except Exception:
             return None
 
-    def _prepare(self) -> None:
+    def prepare(self) -> None:
         if self._prepared:
             return
         self.base.mkdir(parents=True, exist_ok=True)
@@ -62,7 +62,7 @@ class FactCache:
 
     def put(self, key: str, result: ExtractionResult) -> None:
         try:
-            self._prepare()
+            self.prepare()
             target_dir = self.directory / key[:2]
             target_dir.mkdir(parents=True, exist_ok=True)
             entries: list[tuple[str, ExtractionResult]] = [(key, result)]
@@ -88,7 +88,7 @@ class FactCache:
     def put_report(self, key: str, report: object) -> None:
         """Keep the last few reports: a re-scan of an unchanged tree is a lookup."""
         try:
-            self._prepare()
+            self.prepare()
             directory = self.base / REPORTS
             directory.mkdir(exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")

@@ -54,9 +54,18 @@ def cache_salt(extra_rule_files: Sequence[str] = ()) -> str:
     return f"{__version__}-{code_fingerprint(*sources)}"
 
 
-def _extract_one(item: tuple[SourceFile, bytes, int, int]) -> ExtractionResult:
-    file, data, size, max_bytes = item
-    return extract_data(file, data, size, max_bytes)
+# A file to extract: the file, its bytes, its size, the size limit, and where to cache the result.
+Job = tuple[SourceFile, bytes, int, int, "FactCache | None", "str | None"]
+
+
+def _extract_one(job: Job) -> ExtractionResult:
+    """Extract one file and cache the result (in the worker: the writes run in parallel too)."""
+    file, data, size, max_bytes, cache, key = job
+    result = extract_data(file, data, size, max_bytes)
+    if cache is not None and key is not None:
+        if not (isinstance(result, FileError) and result.kind in ("unreadable", "internal")):
+            cache.put(key, result)
+    return result
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -65,9 +74,7 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context()
 
 
-def _run_parallel(
-    items: list[tuple[SourceFile, bytes, int, int]], jobs: int, progress: Progress | None
-) -> list[ExtractionResult]:
+def _run_parallel(items: list[Job], jobs: int, progress: Progress | None) -> list[ExtractionResult]:
     results: list[ExtractionResult | None] = [None] * len(items)
     done = 0
     pending = list(range(len(items)))
@@ -93,7 +100,7 @@ def _run_parallel(
     return [r for r in results if r is not None]
 
 
-def _isolated(item: tuple[SourceFile, bytes, int, int]) -> ExtractionResult:
+def _isolated(item: Job) -> ExtractionResult:
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=_pool_context()) as pool:
             return pool.submit(_extract_one, item).result()
@@ -174,8 +181,7 @@ def extract(
     project.skipped_irrelevant = work.skipped_irrelevant
     project.templates = list(work.templates)
     results: list[ExtractionResult] = list(work.known)
-    to_parse: list[tuple[SourceFile, bytes, int, int]] = []
-    keys: list[str] = []
+    to_parse: list[Job] = []
     for file, data, size, key in work.pending:
         if cache is not None and key is not None:
             cached = cache.get(key, summary=selected is not None and not selected(file.path))
@@ -183,8 +189,9 @@ def extract(
                 project.from_cache += 1
                 results.append(cached)
                 continue
-            keys.append(key)
-        to_parse.append((file, data, size, settings.max_file_size))
+        to_parse.append((file, data, size, settings.max_file_size, cache, key))
+    if cache is not None and to_parse:
+        cache.prepare()  # once, here: workers receive a prepared cache and only write entries
     jobs = settings.jobs or os.cpu_count() or 1
     if jobs > 1 and len(to_parse) >= POOL_THRESHOLD:
         parsed = _run_parallel(to_parse, jobs, progress)
@@ -195,10 +202,6 @@ def extract(
             if progress:
                 progress(i + 1, len(to_parse))
     project.parsed = len(parsed)
-    if cache is not None:
-        for key, result in zip(keys, parsed, strict=True):
-            if not (isinstance(result, FileError) and result.kind in ("unreadable", "internal")):
-                cache.put(key, result)
     results.extend(parsed)
     for result in results:
         if isinstance(result, FileError):
