@@ -62,9 +62,9 @@ def _extract_one(job: Job) -> ExtractionResult:
     """Extract one file and cache the result (in the worker: the writes run in parallel too)."""
     file, data, size, max_bytes, cache, key = job
     result = extract_data(file, data, size, max_bytes)
-    if cache is not None and key is not None:
-        if not (isinstance(result, FileError) and result.kind in ("unreadable", "internal")):
-            cache.put(key, result)
+    transient = isinstance(result, FileError) and result.kind in ("unreadable", "internal")
+    if cache is not None and key is not None and not transient:
+        cache.put(key, result)
     return result
 
 
