@@ -53,8 +53,10 @@ def report_dict(report: Report) -> dict[str, Any]:
     }
 
 
-def render(report: Report) -> str:
-    return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+def render(report: Report, indent: int | None = None) -> str:
+    """Compact by default: the C encoder only runs without ``indent``, and reports can be large
+    (pipe through ``jq`` to read them)."""
+    return json.dumps(report_dict(report), indent=indent, ensure_ascii=False) + "\n"
 
 
 def schema() -> dict[str, Any]:
