@@ -14,6 +14,8 @@ from fwlint.facts import CallValue, ClassDef, FileFacts, FunctionDef, Ref
 from fwlint.frameworks import framework_of_root
 
 MAX_STEPS = 24
+# Instances that stand for another object: what is used through them is not their own API.
+PROXIES = frozenset({"LocalProxy()"})
 # Public names for objects that frameworks define in submodules.
 PUBLIC_NAMES = {
     "flask.app.Flask": "flask.Flask",
@@ -60,7 +62,7 @@ def _api_name(path: str) -> str | None:
         if not part.endswith("()"):
             continue
         last = index == len(parts) - 1
-        if last or part[:1].islower() or part[:1] == "_":
+        if last or part[:1].islower() or part[:1] == "_" or part in PROXIES:
             return None
     return path.replace("()", "")
 
