@@ -146,7 +146,15 @@ def register_blueprint(call: Call, ctx: Context, key: tuple[str, int, int]) -> s
     return ctx.structure.registrations.get(key)
 
 
+def blueprint(call: Call, ctx: Context) -> str | None:
+    name = call.args[0] if call.args else call.kwargs.get("name")
+    if not isinstance(name, str):
+        return None
+    return f'app_name = "{name}"  # in the app\'s urls.py; add the app to INSTALLED_APPS'
+
+
 CALL_TRANSLATORS: dict[str, Callable[[Call, Context], str | None]] = {
+    "blueprint": blueprint,
     "url_for": url_for,
     "redirect": redirect,
     "abort": abort,
