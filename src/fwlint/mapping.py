@@ -79,6 +79,39 @@ class Mapper:
         suggestion: str | None,
         message: str | None = None,
     ) -> bool:
+        return self._append(
+            facts,
+            span,
+            rule,
+            source_api=source_api,
+            category=rule.category,
+            target_api=rule.target,
+            kind=rule.kind,
+            message=message or rule.message,
+            suggestion=suggestion or rule.suggestion,
+        )
+
+    def add_unmapped(self, facts: FileFacts, span: Span, name: str) -> None:
+        rule = self.catalog.rules.get(UNMAPPED_CODE[self.source])
+        if rule is None:
+            return
+        target = "Django" if self.source == "flask" else "Flask"
+        if self._append(
+            facts,
+            span,
+            rule,
+            source_api=name,
+            category=unmapped_category(name),
+            target_api="",
+            kind="unmapped",
+            message=f"No rule maps `{name}` yet: find its {target} equivalent by hand",
+            suggestion="",
+        ):
+            self.unmapped += 1
+            self.unmapped_apis[name] += 1
+
+    def _append(self, facts: FileFacts, span: Span, rule: Rule, **fields: str) -> bool:
+        """One finding per rule and position, unless suppressed inline."""
         key = (facts.path, span.line, span.column, rule.code)
         if key in self._seen or _suppressed(facts, span.line, rule.code):
             return False
@@ -86,53 +119,18 @@ class Mapper:
         self.findings.append(
             Finding(
                 rule=rule.code,
-                category=rule.category,
                 file=facts.path,
                 line=span.line,
                 column=span.column,
                 end_line=span.end_line,
                 end_column=span.end_column,
-                source_api=source_api,
-                target_api=rule.target,
                 effort=rule.effort,
-                kind=rule.kind,
-                message=message or rule.message,
-                suggestion=suggestion or rule.suggestion,
                 docs=rule.docs,
                 unit=self.file_units.get(facts.path, ""),
+                **fields,
             )
         )
         return True
-
-    def add_unmapped(self, facts: FileFacts, span: Span, name: str) -> None:
-        code = UNMAPPED_CODE[self.source]
-        rule = self.catalog.rules.get(code)
-        key = (facts.path, span.line, span.column, code)
-        if rule is None or key in self._seen or _suppressed(facts, span.line, code):
-            return
-        self._seen.add(key)
-        self.unmapped += 1
-        self.unmapped_apis[name] += 1
-        self.findings.append(
-            Finding(
-                rule=code,
-                category=unmapped_category(name),
-                file=facts.path,
-                line=span.line,
-                column=span.column,
-                end_line=span.end_line,
-                end_column=span.end_column,
-                source_api=name,
-                target_api="",
-                effort=rule.effort,
-                kind="unmapped",
-                message=f"No rule maps `{name}` yet: find its {'Django' if self.source == 'flask' else 'Flask'} "
-                "equivalent by hand",
-                suggestion="",
-                docs=rule.docs,
-                unit=self.file_units.get(facts.path, ""),
-            )
-        )
 
     # ------------------------------------------------------------------ facts
     def map_file(self, facts: FileFacts) -> None:
