@@ -208,13 +208,12 @@ class ModuleWalker:
 
     @staticmethod
     def _pair_args(node: cst.Call, twin: ast.AST | None) -> Iterator[tuple[cst.Arg, ast.AST | None]]:
-        positional = list(getattr(twin, "args", ()) or ())
-        keywords = list(getattr(twin, "keywords", ()) or ())
+        """Each argument with its twin: ast keeps positional and keyword arguments apart."""
+        positional: list[ast.AST] = []
+        keywords_values: list[ast.AST] = []
         if isinstance(twin, ast.Call):
             positional = [a.value if isinstance(a, ast.Starred) else a for a in twin.args]
-            keywords_values: list[ast.AST] = [k.value for k in twin.keywords]
-        else:
-            keywords_values = []
+            keywords_values = [k.value for k in twin.keywords]
         p = k = 0
         for arg in node.args:
             if arg.keyword is None and arg.star != "**":
@@ -223,7 +222,6 @@ class ModuleWalker:
             else:
                 yield arg, keywords_values[k] if k < len(keywords_values) else None
                 k += 1
-        del keywords
 
     # -------------------------------------------------------------- statements
     def run(self) -> None:

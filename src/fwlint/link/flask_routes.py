@@ -289,11 +289,12 @@ class FlaskRouteBuilder:
         owner, _, method = canonical.rpartition(".")
         return method if owner in (*SCAFFOLDS, "flask.current_app") else None
 
-    def _mounts_for(self, call: Call) -> tuple[list[Mount | None], str | None]:
+    def _mounts_for(self, call: Call) -> list[Mount | None]:
+        """Where a route call's blueprint is mounted (``[None]``: on the app itself)."""
         receiver = self.index.instance_of(self.index.receiver(call.callee))
         if receiver is not None and receiver.path in self.result.blueprints:
-            return list(self.result.mounts.get(receiver.path, [])), receiver.path
-        return [None], None
+            return list(self.result.mounts.get(receiver.path, []))
+        return [None]
 
     def _decorated_route(self, facts: FileFacts, call: Call, shortcut: str | None) -> None:
         rule = _string(_arg(call, 0, "rule"))
@@ -367,7 +368,7 @@ class FlaskRouteBuilder:
         view_kind: str,
         is_async: bool,
     ) -> None:
-        mounts, bp_path = self._mounts_for(call)
+        mounts = self._mounts_for(call)
         defaults = call.kwargs.get("defaults")
         strict = call.kwargs.get("strict_slashes")
         key = (facts.path, call.span.line, call.span.column)
@@ -409,7 +410,6 @@ class FlaskRouteBuilder:
                 site.django_code = django_line(site)
                 self.result.routes.append(site)
                 self.result.by_call.setdefault(key, []).append(site)
-        del bp_path
 
 
 def _bind_arguments(params: list[str], call: Call) -> dict[str, Value]:
