@@ -15,6 +15,18 @@ from fwlint.report.model import Report
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 
+# A one-route Flask app that sits next to the bad inputs and odd layouts the tests build.
+SEARCH_APP = """\
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/search")
+def search():
+    return request.args.get("q", "")
+"""
+
 
 def scan_dir(path: Path, **overrides: Any) -> Report:
     settings = Settings(cache=False, jobs=1).with_overrides(**overrides)

@@ -20,18 +20,7 @@ from fwlint.cli import main
 from fwlint.report import json_report
 from fwlint.rules_engine.catalog import load_catalog
 
-from .conftest import FIXTURES
-
-APP = """\
-from flask import Flask, request
-
-app = Flask(__name__)
-
-
-@app.route("/search")
-def search():
-    return request.args.get("q", "")
-"""
+from .conftest import FIXTURES, SEARCH_APP
 
 BROKEN = """\
 from flask import Flask
@@ -59,7 +48,7 @@ def cli_json(text: str) -> dict[str, Any]:
 def project(tmp_path: Path) -> Path:
     root = tmp_path / "project"
     root.mkdir()
-    (root / "app.py").write_text(APP)
+    (root / "app.py").write_text(SEARCH_APP)
     return root
 
 

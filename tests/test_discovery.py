@@ -12,18 +12,7 @@ from fwlint.api import scan
 from fwlint.config import load_settings
 from fwlint.discovery import Discovered, discover
 
-from .conftest import scan_dir, validated_json
-
-APP = """\
-from flask import Flask, request
-
-app = Flask(__name__)
-
-
-@app.route("/search")
-def search():
-    return request.args.get("q", "")
-"""
+from .conftest import SEARCH_APP, scan_dir, validated_json
 
 VIEWS = """\
 from flask import Blueprint, request
@@ -59,7 +48,7 @@ def test_root_gitignore_pattern_applies_at_every_depth(tmp_path: Path) -> None:
     write(
         tmp_path,
         {
-            "app.py": APP,
+            "app.py": SEARCH_APP,
             "local_settings.py": "from flask import Flask\n",
             "shop/__init__.py": "",
             "shop/local_settings.py": "from flask import Flask\n",
@@ -74,7 +63,7 @@ def test_gitignored_directory_is_not_entered(tmp_path: Path) -> None:
     write(
         tmp_path,
         {
-            "app.py": APP,
+            "app.py": SEARCH_APP,
             "generated/client.py": "from flask import Flask\n",
             "generated/deep/more.py": "from flask import Flask\n",
             ".gitignore": "generated/\n",
@@ -87,7 +76,7 @@ def test_nested_gitignore_applies_only_to_its_own_subtree(tmp_path: Path) -> Non
     write(
         tmp_path,
         {
-            "app.py": APP,
+            "app.py": SEARCH_APP,
             "helpers.py": "from flask import g\n",
             "other/helpers.py": "from flask import g\n",
             "sub/helpers.py": "from flask import g\n",
@@ -103,7 +92,7 @@ def test_anchored_pattern_in_nested_gitignore_is_relative_to_that_directory(tmp_
     write(
         tmp_path,
         {
-            "app.py": APP,
+            "app.py": SEARCH_APP,
             "generated.py": "from flask import Flask\n",
             "sub/generated.py": "from flask import Flask\n",
             "sub/inner/generated.py": "from flask import Flask\n",
@@ -117,7 +106,7 @@ def test_gitignore_negation_reincludes_a_file(tmp_path: Path) -> None:
     write(
         tmp_path,
         {
-            "app.py": APP,
+            "app.py": SEARCH_APP,
             "tools/build_assets.py": "from flask import Flask\n",
             "tools/keep.py": "from flask import Flask\n",
             ".gitignore": "tools/*.py\n!keep.py\n",
@@ -130,7 +119,7 @@ def test_nested_gitignore_negation_overrides_parent_pattern(tmp_path: Path) -> N
     write(
         tmp_path,
         {
-            "app.py": APP,
+            "app.py": SEARCH_APP,
             "sub/generated_forms.py": "from flask import Flask\n",
             "sub/generated_keep.py": "from flask import Flask\n",
             ".gitignore": "generated_*.py\n",
@@ -141,7 +130,7 @@ def test_nested_gitignore_negation_overrides_parent_pattern(tmp_path: Path) -> N
 
 
 def test_gitignore_is_not_read_when_respect_gitignore_is_off(tmp_path: Path) -> None:
-    write(tmp_path, {"app.py": APP, "extra.py": VIEWS.format(name="extra"), ".gitignore": "extra.py\n"})
+    write(tmp_path, {"app.py": SEARCH_APP, "extra.py": VIEWS.format(name="extra"), ".gitignore": "extra.py\n"})
     honoured = scan_dir(tmp_path)
     ignored = scan_dir(tmp_path, respect_gitignore=False)
     assert "extra.py" not in {f.file for f in honoured.findings}
@@ -155,7 +144,7 @@ def _configured_project(tmp_path: Path, section: str) -> Path:
     write(
         tmp_path,
         {
-            "app.py": APP,
+            "app.py": SEARCH_APP,
             "legacy/old_views.py": VIEWS.format(name="legacy"),
             "blog/views.py": VIEWS.format(name="blog"),
             "blog/api_generated.py": VIEWS.format(name="generated"),
@@ -205,7 +194,7 @@ def test_exclude_and_extend_exclude_combine(tmp_path: Path) -> None:
     ],
 )
 def test_non_project_directories_are_skipped(tmp_path: Path, skipped: str) -> None:
-    write(tmp_path, {"app.py": APP, skipped: APP})
+    write(tmp_path, {"app.py": SEARCH_APP, skipped: SEARCH_APP})
     if skipped.startswith("env/"):
         (tmp_path / "env" / "pyvenv.cfg").write_text("home = /usr/bin\nversion = 3.11.9\n")
     assert python_paths(discover(tmp_path)) == ["app.py"]
@@ -213,7 +202,7 @@ def test_non_project_directories_are_skipped(tmp_path: Path, skipped: str) -> No
 
 def test_directory_without_pyvenv_cfg_is_scanned(tmp_path: Path) -> None:
     # The virtualenv check must be pyvenv.cfg, not the directory's name or shape.
-    write(tmp_path, {"app.py": APP, "env/lib/settings.py": APP})
+    write(tmp_path, {"app.py": SEARCH_APP, "env/lib/settings.py": SEARCH_APP})
     assert python_paths(discover(tmp_path)) == ["app.py", "env/lib/settings.py"]
 
 
@@ -239,7 +228,7 @@ def _discover_with_deadline(root: Path, seconds: float = 20.0) -> Discovered:
 
 
 def test_symlink_loop_terminates_without_duplicates(tmp_path: Path) -> None:
-    write(tmp_path, {"app.py": APP, "pkg/__init__.py": "", "pkg/views.py": VIEWS.format(name="pkg")})
+    write(tmp_path, {"app.py": SEARCH_APP, "pkg/__init__.py": "", "pkg/views.py": VIEWS.format(name="pkg")})
     os.symlink("..", tmp_path / "pkg" / "loop")
     found = _discover_with_deadline(tmp_path)
     assert python_paths(found) == ["app.py", "pkg/__init__.py", "pkg/views.py"]
@@ -248,7 +237,7 @@ def test_symlink_loop_terminates_without_duplicates(tmp_path: Path) -> None:
 
 
 def test_symlink_loop_does_not_duplicate_findings(tmp_path: Path) -> None:
-    write(tmp_path, {"app.py": APP, "pkg/__init__.py": "", "pkg/views.py": VIEWS.format(name="pkg")})
+    write(tmp_path, {"app.py": SEARCH_APP, "pkg/__init__.py": "", "pkg/views.py": VIEWS.format(name="pkg")})
     os.symlink("..", tmp_path / "pkg" / "loop")
     baseline = validated_json(scan_dir(tmp_path))
     assert sorted(r["path"] for r in baseline["inventory"]["routes"]) == ["/pkg", "/search"]
@@ -258,7 +247,7 @@ def test_symlink_loop_does_not_duplicate_findings(tmp_path: Path) -> None:
 def test_symlinked_directory_outside_root_is_followed_once(tmp_path: Path) -> None:
     project = tmp_path / "project"
     outside = tmp_path / "shared_views"
-    write(project, {"app.py": APP})
+    write(project, {"app.py": SEARCH_APP})
     write(outside, {"reports.py": VIEWS.format(name="reports")})
     os.symlink(outside, project / "reports_link")
     os.symlink(outside, project / "reports_link_again")
@@ -267,7 +256,7 @@ def test_symlinked_directory_outside_root_is_followed_once(tmp_path: Path) -> No
 
 
 def test_symlink_to_directory_inside_tree_keeps_real_paths(tmp_path: Path) -> None:
-    write(tmp_path, {"app.py": APP, "pkg/__init__.py": "", "pkg/views.py": VIEWS.format(name="pkg")})
+    write(tmp_path, {"app.py": SEARCH_APP, "pkg/__init__.py": "", "pkg/views.py": VIEWS.format(name="pkg")})
     os.symlink("pkg", tmp_path / "alias")  # "alias" sorts before "pkg"
     found = _discover_with_deadline(tmp_path)
     assert modules(found) == {
@@ -281,12 +270,12 @@ def test_symlink_to_directory_inside_tree_keeps_real_paths(tmp_path: Path) -> No
 
 
 def test_module_name_of_nested_package_module(tmp_path: Path) -> None:
-    write(tmp_path, {"pkg/__init__.py": "", "pkg/sub/__init__.py": "", "pkg/sub/mod.py": APP})
+    write(tmp_path, {"pkg/__init__.py": "", "pkg/sub/__init__.py": "", "pkg/sub/mod.py": SEARCH_APP})
     assert modules(discover(tmp_path))["pkg/sub/mod.py"] == ("pkg.sub.mod", False)
 
 
 def test_module_name_below_src_layout_drops_src(tmp_path: Path) -> None:
-    write(tmp_path, {"src/pkg/__init__.py": "", "src/pkg/x.py": APP})
+    write(tmp_path, {"src/pkg/__init__.py": "", "src/pkg/x.py": SEARCH_APP})
     found = discover(tmp_path)
     assert modules(found)["src/pkg/x.py"] == ("pkg.x", False)
     assert "pkg" in found.project_roots
@@ -294,14 +283,14 @@ def test_module_name_below_src_layout_drops_src(tmp_path: Path) -> None:
 
 
 def test_package_init_is_named_after_the_package(tmp_path: Path) -> None:
-    write(tmp_path, {"pkg/__init__.py": APP, "pkg/sub/__init__.py": ""})
+    write(tmp_path, {"pkg/__init__.py": SEARCH_APP, "pkg/sub/__init__.py": ""})
     found = modules(discover(tmp_path))
     assert found["pkg/__init__.py"] == ("pkg", True)
     assert found["pkg/sub/__init__.py"] == ("pkg.sub", True)
 
 
 def test_top_level_script_is_its_own_module(tmp_path: Path) -> None:
-    write(tmp_path, {"app.py": APP})
+    write(tmp_path, {"app.py": SEARCH_APP})
     assert modules(discover(tmp_path)) == {"app.py": ("app", False)}
 
 
@@ -312,7 +301,7 @@ def test_templates_are_discovered_under_template_dirs(tmp_path: Path) -> None:
     write(
         tmp_path,
         {
-            "app.py": APP,
+            "app.py": SEARCH_APP,
             "templates/index.html": "<h1>{{ title }}</h1>\n",
             "shop/templates/shop/item.jinja": "{% extends 'base.html' %}\n{% block body %}{% endblock %}\n",
             "templates/email/welcome.txt": "Hello {{ user.name }}\n",
@@ -332,7 +321,7 @@ def test_templates_appear_in_the_json_inventory(tmp_path: Path) -> None:
     write(
         tmp_path,
         {
-            "app.py": APP,
+            "app.py": SEARCH_APP,
             "templates/index.html": "<h1>{{ title }}</h1>\n<p>{{ body }}</p>\n",
             "README.txt": "not a template\n",
         },
@@ -346,7 +335,7 @@ def test_stub_next_to_its_module_is_skipped(tmp_path: Path) -> None:
         tmp_path,
         {
             "pkg/__init__.py": "",
-            "pkg/mod.py": APP,
+            "pkg/mod.py": SEARCH_APP,
             "pkg/mod.pyi": "from flask import Flask\napp: Flask\ndef search() -> str: ...\n",
         },
     )

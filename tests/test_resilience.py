@@ -14,18 +14,7 @@ import pytest
 from fwlint.facts import FileError
 from fwlint.report.model import Report
 
-from .conftest import scan_dir, scan_source, validated_json
-
-APP = """\
-from flask import Flask, request
-
-app = Flask(__name__)
-
-
-@app.route("/search")
-def search():
-    return request.args.get("q", "")
-"""
+from .conftest import SEARCH_APP, scan_dir, scan_source, validated_json
 
 
 def assert_app_fully_analysed(report: Report) -> None:
@@ -44,7 +33,7 @@ def only_error(report: Report) -> FileError:
 
 
 def scan_with(tmp_path: Path, name: str, content: bytes, **overrides: Any) -> Report:
-    (tmp_path / "app.py").write_text(APP, encoding="utf-8")
+    (tmp_path / "app.py").write_text(SEARCH_APP, encoding="utf-8")
     (tmp_path / name).write_bytes(content)
     return scan_dir(tmp_path, **overrides)
 
@@ -88,7 +77,7 @@ def menu():
 
 def compiled_module() -> bytes:
     """A .pyc renamed to .py: NUL bytes, and the names it imports (so it looks relevant)."""
-    code = compile(APP, "app.py", "exec")
+    code = compile(SEARCH_APP, "app.py", "exec")
     return importlib.util.MAGIC_NUMBER + b"\x00" * 12 + marshal.dumps(code)
 
 
@@ -148,7 +137,7 @@ def test_binary_file_named_py_is_reported_as_binary(tmp_path: Path) -> None:
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can read a chmod 000 file; see the simulated variant below")
 def test_unreadable_file_is_reported_as_unreadable(tmp_path: Path) -> None:
     secret = tmp_path / "secret.py"
-    (tmp_path / "app.py").write_text(APP, encoding="utf-8")
+    (tmp_path / "app.py").write_text(SEARCH_APP, encoding="utf-8")
     secret.write_text("from flask import Flask\n", encoding="utf-8")
     secret.chmod(0)
     try:
@@ -163,7 +152,7 @@ def test_unreadable_file_is_reported_as_unreadable(tmp_path: Path) -> None:
 
 def test_unreadable_file_is_reported_as_unreadable_simulated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The same as the chmod test, with the permission failure injected (runs as root too)."""
-    (tmp_path / "app.py").write_text(APP, encoding="utf-8")
+    (tmp_path / "app.py").write_text(SEARCH_APP, encoding="utf-8")
     secret = tmp_path / "secret.py"
     secret.write_text("from flask import Flask\n", encoding="utf-8")
     real_open = builtins.open
@@ -183,8 +172,8 @@ def test_unreadable_file_is_reported_as_unreadable_simulated(tmp_path: Path, mon
 
 def test_too_large_file_is_skipped_with_the_limit_in_the_message(tmp_path: Path) -> None:
     generated = "from flask import Flask\n\n" + "".join(f"CONSTANT_{i} = {i}\n" for i in range(400))
-    assert len(generated) > 2000 > len(APP)
-    report = scan_source(tmp_path, {"app.py": APP, "constants.py": generated}, max_file_size=2000)
+    assert len(generated) > 2000 > len(SEARCH_APP)
+    report = scan_source(tmp_path, {"app.py": SEARCH_APP, "constants.py": generated}, max_file_size=2000)
     error = only_error(report)
     assert (error.path, error.kind) == ("constants.py", "too-large")
     assert "2,000" in error.message and "max-file-size" in error.message
@@ -211,7 +200,7 @@ def test_very_long_expression_chain_does_not_crash(tmp_path: Path) -> None:
 
 
 def test_broken_symlink_is_reported_as_unreadable(tmp_path: Path) -> None:
-    (tmp_path / "app.py").write_text(APP, encoding="utf-8")
+    (tmp_path / "app.py").write_text(SEARCH_APP, encoding="utf-8")
     os.symlink(tmp_path / "was_deleted.py", tmp_path / "settings.py")
     report = scan_dir(tmp_path)
     error = only_error(report)
@@ -240,7 +229,7 @@ def boom():
 raise SystemExit(3)
 os._exit(4)
 """
-    report = scan_source(tmp_path, {"app.py": APP, "evil.py": evil})
+    report = scan_source(tmp_path, {"app.py": SEARCH_APP, "evil.py": evil})
     assert not marker.exists()
     assert report.errors == []
     assert_app_fully_analysed(report)
@@ -259,7 +248,7 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
 
 
 def _everything_bad(tmp_path: Path) -> Report:
-    (tmp_path / "app.py").write_text(APP, encoding="utf-8")
+    (tmp_path / "app.py").write_text(SEARCH_APP, encoding="utf-8")
     (tmp_path / "cafe.py").write_bytes(LATIN1_WITH_COOKIE)
     for name, (content, _) in BAD_FILES.items():
         (tmp_path / name).write_bytes(content)
