@@ -49,3 +49,13 @@ def test_a_directory_selects_the_files_below_it(shop: Path) -> None:
     assert {f.file for f in report.findings} == {"shop/api/views.py"}
     assert {r.file for r in report.routes} == {"shop/api/views.py"}
     assert report.files_scanned == 2  # shop/api/__init__.py and shop/api/views.py
+
+
+def test_partial_scan_survives_a_damaged_summary_bundle(shop: Path, tmp_path: Path) -> None:
+    settings = Settings(cache_dir=str(tmp_path / "cache"), jobs=1)
+    full = scan(shop, settings)
+    bundles = list((tmp_path / "cache").glob("facts-*/summaries.pickle"))
+    assert len(bundles) == 1
+    bundles[0].write_bytes(b"damaged")
+    part = scan(shop, settings, only_files=SELECTED)
+    assert _site_keys(part)[0] == [f for f in _site_keys(full)[0] if f[0] in SELECTED]

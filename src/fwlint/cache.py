@@ -19,6 +19,7 @@ from fwlint.facts import ExtractionResult, FileFacts
 
 REPORTS = "reports"
 SUMMARY_SUFFIX = ".summary"
+BUNDLE = "summaries.pickle"
 KEPT_REPORTS = 8
 CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This directory holds fwlint's cache.\n"
 
@@ -75,6 +76,38 @@ class FactCache:
                 os.replace(tmp, target_dir / name)
         except OSError:
             pass  # a read-only or full disk only costs speed
+
+    # ---------------------------------------------------------- summary bundle
+    def load_bundle(self) -> dict[str, tuple[str, FileFacts]]:
+        """Every file's summary from the last scan, by path, with the key it was made from."""
+        try:
+            loaded = pickle.loads((self.directory / BUNDLE).read_bytes())
+        except Exception:
+            return {}
+        return loaded if isinstance(loaded, dict) else {}
+
+    def save_bundle(self, bundle: dict[str, tuple[str, FileFacts]]) -> None:
+        """Rewrite the bundle only when some file's key changed (a small digest tells)."""
+        digest = hashlib.blake2b(digest_size=16)
+        for path in sorted(bundle):
+            digest.update(f"{path}\0{bundle[path][0]}\0".encode())
+        stamp = digest.hexdigest()
+        stamp_file = self.directory / (BUNDLE + ".digest")
+        try:
+            if stamp_file.read_text(encoding="ascii") == stamp:
+                return
+        except OSError:
+            pass
+        try:
+            self.prepare()
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(bundle, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.directory / BUNDLE)
+            stamp_file.write_text(stamp, encoding="ascii")
+        except OSError:
+            pass
 
     # ------------------------------------------------------------ whole reports
     def get_report(self, key: str) -> object | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -166,6 +167,10 @@ def scan(
             if total >= PROGRESS_THRESHOLD:
                 progress.update(task, completed=done, total=total, visible=True)
 
+        # A scan builds hundreds of thousands of small, acyclic objects (facts from the cache
+        # and the workers); the cyclic collector would rescan them again and again, for
+        # nothing: off for this short-lived process, it halves a warm partial scan.
+        gc.disable()
         report = run_scan(root, settings, on_progress, catalog, only_files)
 
     if output_format == "json":

@@ -182,9 +182,18 @@ def extract(
     project.templates = list(work.templates)
     results: list[ExtractionResult] = list(work.known)
     to_parse: list[Job] = []
+    # A partial scan reads the other files' summaries from one bundle: thousands of small
+    # files cost more in open/read calls than in unpickling.
+    bundle = cache.load_bundle() if cache is not None and selected is not None else {}
     for file, data, size, key in work.pending:
         if cache is not None and key is not None:
-            cached = cache.get(key, summary=selected is not None and not selected(file.path))
+            summary_only = selected is not None and not selected(file.path)
+            bundled = bundle.get(file.path) if summary_only else None
+            if bundled is not None and bundled[0] == key:
+                project.from_cache += 1
+                results.append(bundled[1])
+                continue
+            cached = cache.get(key, summary=summary_only)
             if cached is not None:
                 project.from_cache += 1
                 results.append(cached)
@@ -210,6 +219,11 @@ def extract(
             project.files.append(result)
     project.files.sort(key=lambda f: f.path)
     project.errors.sort(key=lambda e: e.path)
+    if cache is not None:
+        keys = {file.path: key for file, _, _, key in work.pending if key is not None}
+        cache.save_bundle(
+            {f.path: (keys[f.path], f if f.partial else f.summary()) for f in project.files if f.path in keys}
+        )
     return project
 
 
