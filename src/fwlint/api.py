@@ -29,7 +29,6 @@ def scan(
     """Scan ``root``; with ``only_files`` (project-relative paths), report only those files
     while still using the whole project for cross-file knowledge."""
     started = time.perf_counter()
-    catalog = catalog or load_catalog(settings.rule_files, settings.ignore)
     work = plan(root, settings)
     report_key = _report_key(work.fingerprint, settings, only_files)
     if work.cache is not None:
@@ -43,6 +42,9 @@ def scan(
                 "report_from_cache": 1,
             }
             return cached
+    # The catalog is read only now: an unchanged tree's report needs none (the cache salt
+    # already covers the rule files).
+    catalog = catalog or load_catalog(settings.rule_files, settings.ignore)
     project = extract(work, progress, None if only_files is None else _selector(only_files))
     extracted = time.perf_counter()
     detected, counts = detect(project.files)

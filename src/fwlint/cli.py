@@ -8,14 +8,14 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.syntax import Syntax
-from rich.table import Table
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 from fwlint import __version__
 from fwlint.config import ConfigError, find_project_root, load_settings
@@ -145,13 +145,11 @@ def scan(
         cache_dir=str(cache_dir) if cache_dir else None,
         ignore=tuple(settings.ignore) + ignore if ignore else None,
     )
-    try:
-        catalog = load_catalog(settings.rule_files, settings.ignore)
-    except RuleError as exc:
-        _fail(str(exc))
     limit = None if route_limit == "all" else int(route_limit) if route_limit.isdigit() else 25
 
     err = _stderr()
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn("[bold]parsing"),
         BarColumn(),
@@ -171,7 +169,10 @@ def scan(
         # and the workers); the cyclic collector would rescan them again and again, for
         # nothing: off for this short-lived process, it halves a warm partial scan.
         gc.disable()
-        report = run_scan(root, settings, on_progress, catalog, only_files)
+        try:
+            report = run_scan(root, settings, on_progress, None, only_files)
+        except RuleError as exc:
+            _fail(str(exc))
 
     if output_format == "json":
         rendered = json_report.render(report)
@@ -189,6 +190,8 @@ def scan(
 
 
 def _rule_table(rules: list[Rule]) -> Table:
+    from rich.table import Table
+
     table = Table(box=None, pad_edge=False)
     table.add_column("code", style="bold")
     table.add_column("name")
@@ -201,6 +204,8 @@ def _rule_table(rules: list[Rule]) -> Table:
 
 
 def render_rule(rule: Rule, console: Console) -> None:
+    from rich.syntax import Syntax
+
     source, target = rule.direction
     console.print(
         f"[bold]{rule.code}[/] {escape(rule.name)}  [dim]({source} → {target}, {rule.category}, "

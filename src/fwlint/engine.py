@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import re
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fwlint import __version__
 from fwlint.cache import FactCache, code_fingerprint
@@ -20,6 +18,9 @@ from fwlint.extract import SourceFile, check_source, extract_data, read_source
 from fwlint.extract.symbols import ROUTE_HELPER_METHODS
 from fwlint.facts import ExtractionResult, FileError, FileFacts, TemplateFile
 from fwlint.frameworks import DJANGO_ROOTS, FLASK_ROOTS
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 # Below this many files to parse, a process pool costs more than it saves.
 POOL_THRESHOLD = 12
@@ -68,13 +69,19 @@ def _extract_one(job: Job) -> ExtractionResult:
     return result
 
 
-def _pool_context() -> multiprocessing.context.BaseContext:
+def _pool_context() -> BaseContext:
+    import multiprocessing
+
     if "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context()
 
 
 def _run_parallel(items: list[Job], jobs: int, progress: Progress | None) -> list[ExtractionResult]:
+    # Imported here: a warm or small scan never starts a pool and skips their import cost.
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     results: list[ExtractionResult | None] = [None] * len(items)
     done = 0
     pending = list(range(len(items)))
@@ -101,6 +108,9 @@ def _run_parallel(items: list[Job], jobs: int, progress: Progress | None) -> lis
 
 
 def _isolated(item: Job) -> ExtractionResult:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=_pool_context()) as pool:
             return pool.submit(_extract_one, item).result()
