@@ -69,7 +69,7 @@ def best(command: list[str], repeat: int, prepare: Callable[[], None] | None = N
     return min(times), max(peaks)
 
 
-def measure(corpus: Path, repeat: int) -> dict[str, object]:
+def measure(corpus: Path, repeat: int, label: str) -> dict[str, object]:
     files = discover(corpus, Settings().exclude).python
     paths = [f.abspath for f in files]
     fwlint = [sys.executable, "-m", "fwlint", "scan"]
@@ -100,7 +100,7 @@ def measure(corpus: Path, repeat: int) -> dict[str, object]:
         shutil.rmtree(cache, ignore_errors=True)
     lines = sum(Path(p).read_bytes().count(b"\n") for p in paths)
     return {
-        "corpus": corpus.name,
+        "corpus": label,
         "files": len(paths),
         "lines": lines,
         "floor_s": round(floor, 2),
@@ -117,11 +117,13 @@ def measure(corpus: Path, repeat: int) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("corpora", type=Path)
-    parser.add_argument("--corpus", nargs="*", help="names of corpora to run (default: all)")
+    parser.add_argument(
+        "--corpus", nargs="*", help="corpora to run, as folders below CORPORA (e.g. django/django); default: all"
+    )
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     names = args.corpus or sorted(p.name for p in args.corpora.iterdir() if p.is_dir() and not p.name.startswith("_"))
-    rows = [measure(args.corpora / name, args.repeat) for name in names]
+    rows = [measure(args.corpora / name, args.repeat, name) for name in names]
     machine = f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     print(f"Machine: {machine}\n")
     header = (
