@@ -150,7 +150,8 @@ class Mapper:
     def _map_site(
         self, facts: FileFacts, canonical: str, how: str, span: Span, call: Call | None, ctx: Context
     ) -> None:
-        matched = self.catalog.match(self.source, canonical, how)
+        kwargs = frozenset(call.kwargs) if call is not None else frozenset()
+        matched = self.catalog.match(self.source, canonical, how, kwargs)
         if matched is None:
             if is_reportable_unmapped(canonical, self.source):
                 self.add_unmapped(facts, span, canonical)

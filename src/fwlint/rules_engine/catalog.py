@@ -71,6 +71,9 @@ class Rule:
     # Match only the source names themselves, not longer names under them (a constructor
     # rule for ``flask.Flask`` must not claim ``flask.Flask.url_map.iter_rules``).
     exact: bool = False
+    # Only calls passing one of these keyword arguments (``type=`` makes ``args.get`` a rewrite);
+    # other calls fall through to the next shorter name's rule.
+    with_kwargs: tuple[str, ...] = ()
     origin: str = ""
 
     @property
@@ -90,14 +93,21 @@ class Catalog:
             )
         self.rules[rule.code] = rule
         for name in rule.source:
-            self._by_source.setdefault((rule.direction[0], name), []).append(rule)
+            rules = self._by_source.setdefault((rule.direction[0], name), [])
+            rules.append(rule)
+            rules.sort(key=lambda r: not r.with_kwargs)  # conditional rules are tried first
 
-    def match(self, framework: str, name: str, how: str) -> tuple[Rule, str] | None:
-        """The rule whose source is the longest dotted prefix of ``name`` and accepts ``how``."""
+    def match(
+        self, framework: str, name: str, how: str, kwargs: frozenset[str] = frozenset()
+    ) -> tuple[Rule, str] | None:
+        """The rule whose source is the longest dotted prefix of ``name`` and accepts ``how``
+        (and, for rules that ask, one of the call's keyword arguments)."""
         candidate = name
         while candidate:
             for rule in self._by_source.get((framework, candidate), ()):
                 if rule.exact and candidate != name:
+                    continue
+                if rule.with_kwargs and not (candidate == name and kwargs.intersection(rule.with_kwargs)):
                     continue
                 if rule.match == "any" or rule.match == how:
                     return rule, candidate
@@ -180,8 +190,15 @@ def _parse_rule(raw: dict[str, object], origin: str, direction: tuple[str, str])
         translator=str(raw["translator"]) if raw.get("translator") else None,
         match=match,
         exact=bool(raw.get("exact", False)),
+        with_kwargs=_names(raw.get("with_kwargs", []), origin, code),
         origin=origin,
     )
+
+
+def _names(value: object, origin: str, code: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RuleError(f"{origin}: {code} with_kwargs must be a list of keyword names")
+    return tuple(value)
 
 
 def _direction_of(path: Path) -> tuple[str, str]:
