@@ -69,14 +69,12 @@ def scan(
         report.coverage_unmapped = result.unmapped
         report.unmapped_apis = dict(result.unmapped_apis.most_common())
     if only_files is not None:
+        # Findings and coverage already cover only the selection (map_project); the rest follows.
         selected = _selector(only_files)
-        report.findings = [f for f in report.findings if selected(f.file)]
         report.routes = [r for r in report.routes if selected(r.file)]
         report.errors = [e for e in report.errors if selected(e.path)]
         report.templates = [t for t in report.templates if selected(t["file"])]
         report.files_scanned = sum(1 for f in project.files if selected(f.path)) + len({e.path for e in report.errors})
-        report.coverage_mapped = sum(1 for f in report.findings if f.kind != "unmapped")
-        report.coverage_unmapped = sum(1 for f in report.findings if f.kind == "unmapped")
     roll_up(report, settings.estimate)
     report.stats = {
         "seconds": round(time.perf_counter() - started, 3),

@@ -224,14 +224,15 @@ def map_project(
 ) -> MappingResult:
     """Findings for the selected files (all by default); the index still covers the project."""
     mapper = Mapper(index, structure, catalog, source)
-    for facts in index.files:
-        if selected(facts.path):
-            mapper.map_file(facts)
-    mapper.map_structure({f.path: f for f in index.files})
+    files = {f.path: f for f in index.files if selected(f.path)}
+    for facts in files.values():
+        mapper.map_file(facts)
+    mapper.map_structure(files)
     add_url_rule = catalog.match(source, "flask.Flask.add_url_rule", "call")
-    for facts, call in structure.helper_calls:
-        if add_url_rule is not None:
-            mapper.map_helper_call(facts, call, add_url_rule[0])
+    if add_url_rule is not None:
+        for facts, call in structure.helper_calls:
+            if facts.path in files:
+                mapper.map_helper_call(facts, call, add_url_rule[0])
     mapper.findings.sort(key=lambda f: (f.file, f.line, f.column, f.rule))
     return MappingResult(mapper.findings, mapper.mapped, mapper.unmapped, mapper.unmapped_apis)
 
