@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fwlint.facts import CallValue, ClassDef, FileFacts, FunctionDef, Ref
+from fwlint.facts import CallValue, ClassDef, FileFacts, FunctionDef
 from fwlint.frameworks import framework_of_root
 
 MAX_STEPS = 24
@@ -268,9 +268,4 @@ class ProjectIndex:
             found = self.class_attribute(self.resolve_project(base), name, seen)
             if found is not None:
                 return found
-        return None
-
-    def ref_path(self, value: object) -> str | None:
-        if isinstance(value, Ref):
-            return value.path
         return None

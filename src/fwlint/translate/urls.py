@@ -271,7 +271,3 @@ def compose_nested_prefix(outer: str | None, inner: str | None) -> str | None:
     if outer is not None and inner is not None:
         return outer.rstrip("/") + "/" + inner.lstrip("/")
     return inner if inner is not None else outer
-
-
-def python_literal(value: object) -> str:
-    return repr(value)
