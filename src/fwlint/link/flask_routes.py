@@ -21,6 +21,7 @@ from fwlint.translate.urls import (
     compose_prefix,
     to_django,
 )
+from fwlint.translate.values import code_of
 
 ROUTE_DECORATORS = {"route": None, "get": "GET", "post": "POST", "put": "PUT", "delete": "DELETE", "patch": "PATCH"}
 HTTP_METHOD_FUNCS = ("get", "post", "put", "patch", "delete", "trace")
@@ -492,16 +493,8 @@ def django_line(site: RouteSite) -> str:
     pattern = f'r"{site.django.pattern}"' if site.django.function == "re_path" else f'"{site.django.pattern}"'
     extra = ""
     if site.defaults:
-        extra = ", {" + ", ".join(f"{k!r}: {_python(v)}" for k, v in site.defaults.items()) + "}"
+        extra = ", {" + ", ".join(f"{k!r}: {code_of(v)}" for k, v in site.defaults.items()) + "}"
     return f'{site.django.function}({pattern}, {view}{extra}, name="{name}")'
-
-
-def _python(value: Value) -> str:
-    if isinstance(value, Ref):
-        return value.path.rsplit(".", 1)[-1]
-    if isinstance(value, (CallValue, Opaque)):
-        return value.code
-    return repr(value)
 
 
 def method_decorator(methods: list[str]) -> str:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fwlint.facts import Call, CallValue, Opaque, Ref, Value
+from fwlint.facts import Call, CallValue
 from fwlint.link.flask_routes import FlaskStructure, method_decorator
+from fwlint.translate.values import code_of
 
 # werkzeug.exceptions status codes with a dedicated Django exception or response.
 ABORT_EXCEPTIONS = {
@@ -17,22 +18,6 @@ ABORT_EXCEPTIONS = {
     403: "raise PermissionDenied  # from django.core.exceptions",
     404: "raise Http404  # from django.http",
 }
-
-
-def code_of(value: Value) -> str:
-    if isinstance(value, (CallValue, Opaque)):
-        return value.code
-    if isinstance(value, Ref):
-        return value.path.rsplit(".", 1)[-1]
-    if isinstance(value, list):
-        return "[" + ", ".join(code_of(v) for v in value) + "]"
-    if isinstance(value, tuple):
-        return "(" + ", ".join(code_of(v) for v in value) + ("," if len(value) == 1 else "") + ")"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k!r}: {code_of(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return repr(value)
 
 
 def _endpoint_name(endpoint: str, scope_blueprint: str | None) -> str:
