@@ -39,3 +39,26 @@ def test_constructor_rule_does_not_claim_other_app_methods(tmp_path: Path) -> No
     [site] = [f for f in report.findings if f.line == 10]
     assert site.rule != "FD401"
     assert site.source_api == "flask.Flask.url_map.iter_rules"
+
+
+FLASHES = """\
+from flask import flash
+from flask_babel import gettext as _
+
+def notify(kind):
+    flash(_("Saved."), "success")
+    flash("Careful", category="danger")
+    flash("Hello")
+    flash("Custom", kind)
+"""
+
+
+def test_flash_suggestions_keep_the_message_and_map_the_category(tmp_path: Path) -> None:
+    report = scan_source(tmp_path, {"app.py": FLASHES})
+    suggestions = [f.suggestion for f in report.findings if f.rule == "FD354"]
+    assert suggestions == [
+        'messages.success(request, _("Saved."))',
+        'messages.error(request, "Careful")',
+        'messages.info(request, "Hello")',
+        'messages.add_message(request, messages.INFO, "Custom", extra_tags=kind)',
+    ]

@@ -39,11 +39,12 @@ def _summary(report: Report) -> Table:
             f"{estimate.effort_points} points ≈ {_days(estimate.low_days)}–{_days(estimate.high_days)} person-days",
         )
         table.add_row("Mechanical", f"{estimate.mechanical_share:.0%} of the effort can be done by a codemod")
-    table.add_row("Blockers", f"{len(report.blockers)} sites with no equivalent")
+    blockers = len(report.blockers)
+    table.add_row("Blockers", f"{blockers} site{'' if blockers == 1 else 's'} with no equivalent")
     table.add_row("Routes", str(len(report.routes)))
     table.add_row("Templates", str(len(report.templates)))
     errors = report.files_with_errors
-    table.add_row("Errors", f"{errors} file(s) could not be analysed" if errors else "none")
+    table.add_row("Errors", f"{errors} file{'' if errors == 1 else 's'} could not be analysed" if errors else "none")
     return table
 
 

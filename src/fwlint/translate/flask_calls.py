@@ -131,6 +131,28 @@ def register_blueprint(call: Call, ctx: Context, key: tuple[str, int, int]) -> s
     return ctx.structure.registrations.get(key)
 
 
+# Flask's flash categories (free text, "message" by default) → django.contrib.messages levels.
+MESSAGE_LEVELS = {
+    "message": "info",
+    "info": "info",
+    "success": "success",
+    "warning": "warning",
+    "error": "error",
+    "danger": "error",
+    "debug": "debug",
+}
+
+
+def flash(call: Call, ctx: Context) -> str | None:
+    message = call.args[0] if call.args else call.kwargs.get("message")
+    if message is None:
+        return None
+    category = call.args[1] if len(call.args) > 1 else call.kwargs.get("category", "message")
+    if isinstance(category, str) and category in MESSAGE_LEVELS:
+        return f"messages.{MESSAGE_LEVELS[category]}(request, {code_of(message)})"
+    return f"messages.add_message(request, messages.INFO, {code_of(message)}, extra_tags={code_of(category)})"
+
+
 def blueprint(call: Call, ctx: Context) -> str | None:
     name = call.args[0] if call.args else call.kwargs.get("name")
     if not isinstance(name, str):
@@ -140,6 +162,7 @@ def blueprint(call: Call, ctx: Context) -> str | None:
 
 CALL_TRANSLATORS: dict[str, Callable[[Call, Context], str | None]] = {
     "blueprint": blueprint,
+    "flash": flash,
     "url_for": url_for,
     "redirect": redirect,
     "abort": abort,
