@@ -9,6 +9,9 @@ import pytest
 
 from fwlint.api import scan
 from fwlint.config import Settings
+from fwlint.extract import SourceFile, extract_source
+from fwlint.facts import FileFacts
+from fwlint.link.index import ProjectIndex
 from fwlint.report import json_report
 from fwlint.report.model import Report
 
@@ -40,6 +43,18 @@ def scan_source(tmp_path: Path, files: dict[str, str], **overrides: Any) -> Repo
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     return scan_dir(tmp_path, **overrides)
+
+
+def index_of(files: dict[str, str]) -> ProjectIndex:
+    """The project index of in-memory sources (relative path -> source), without touching disk."""
+    facts: list[FileFacts] = []
+    for name, text in files.items():
+        is_package = name.endswith("__init__.py")
+        module = name.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+        result = extract_source(SourceFile(name, name, module, is_package), text.encode("utf-8"), 2_000_000)
+        assert isinstance(result, FileFacts), result
+        facts.append(result)
+    return ProjectIndex(facts)
 
 
 def validated_json(report: Report) -> dict[str, Any]:

@@ -14,7 +14,9 @@ from fwlint.engine import Progress, extract, plan
 from fwlint.estimate import roll_up
 from fwlint.link import ProjectIndex
 from fwlint.link.flask_routes import FlaskStructure, build_flask_structure
+from fwlint.inventory import auth_entries, form_entries, model_entries
 from fwlint.mapping import map_project, route_entries
+from fwlint.translate.data_layer import DataLayer, build_data_layer
 from fwlint.report.model import Report
 from fwlint.rules_engine.catalog import Catalog, load_catalog
 
@@ -62,9 +64,14 @@ def scan(
     if source is not None:
         index = ProjectIndex(project.files)
         structure = build_flask_structure(index) if source == "flask" else FlaskStructure()
-        result = map_project(index, structure, catalog, source, _selector(only_files))
+        data = build_data_layer(index) if source == "flask" else DataLayer()
+        result = map_project(index, structure, catalog, source, _selector(only_files), data)
         report.findings = result.findings
         report.routes = route_entries(structure)
+        report.models = model_entries(data)
+        report.forms = form_entries(data)
+        report.queries = result.queries
+        report.auth = auth_entries(result.findings)
         report.coverage_mapped = result.mapped
         report.coverage_unmapped = result.unmapped
         report.unmapped_apis = dict(result.unmapped_apis.most_common())
@@ -72,6 +79,8 @@ def scan(
         # Findings and coverage already cover only the selection (map_project); the rest follows.
         selected = _selector(only_files)
         report.routes = [r for r in report.routes if selected(r.file)]
+        report.models = [m for m in report.models if selected(m["file"])]
+        report.forms = [f for f in report.forms if selected(f["file"])]
         report.errors = [e for e in report.errors if selected(e.path)]
         report.templates = [t for t in report.templates if selected(t["file"])]
         report.files_scanned = sum(1 for f in project.files if selected(f.path)) + len({e.path for e in report.errors})

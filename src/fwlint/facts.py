@@ -69,6 +69,9 @@ class Call:
     # ``bare`` marks ``@app.before_request`` (no call in the source).
     decorates: str | None = None
     bare: bool = False
+    # Source text of the whole call for chained calls and calls with call arguments
+    # (``User.query.filter_by(x=1).first()``, ``db.session.scalars(select(User))``): query sites.
+    code: str | None = None
 
 
 @dataclass
@@ -98,6 +101,10 @@ class ClassDef:
     methods: dict[str, FunctionDef] = field(default_factory=dict)
     # Simple class attributes (``methods = ["GET"]``, ``regex = r"..."``).
     attributes: dict[str, Value] = field(default_factory=dict)
+    # Where each attribute is assigned, and the annotation of annotated ones as written
+    # (``id: Mapped[int] = mapped_column(...)`` → ``"Mapped[int]"``; also bare ``x: Mapped[str]``).
+    attribute_spans: dict[str, Span] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

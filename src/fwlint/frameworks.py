@@ -45,7 +45,10 @@ FLASK_ROOTS = frozenset(
 DJANGO_ROOTS = frozenset({"django", "rest_framework", "channels", "corsheaders", "debug_toolbar", "django_filters"})
 
 # APIs whose absence of a rule is reported as ``unmapped`` (flask, werkzeug, flask_*).
-UNMAPPED_PREFIXES = {"flask": ("flask", "werkzeug", "flask_"), "django": ("django", "rest_framework")}
+UNMAPPED_PREFIXES = {
+    "flask": ("flask", "werkzeug", "flask_", "sqlalchemy", "wtforms", "wtforms_"),
+    "django": ("django", "rest_framework"),
+}
 
 
 # The category an unmapped API is counted under, by its top-level package.
@@ -55,6 +58,7 @@ UNMAPPED_CATEGORIES = {
     "alembic": "orm",
     "flask_migrate": "orm",
     "wtforms": "forms",
+    "wtforms_sqlalchemy": "forms",
     "flask_wtf": "forms",
     "flask_login": "auth",
     "flask_security": "auth",

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from fwlint.facts import Call, FileFacts, Span
+from fwlint.facts import Call, FileFacts, FunctionDef, Span
 from fwlint.frameworks import is_reportable_unmapped, unmapped_category
 from fwlint.link.flask_routes import FlaskStructure, RouteSite
 from fwlint.link.index import ProjectIndex
 from fwlint.report.model import Finding, RouteEntry
 from fwlint.rules_engine.catalog import Catalog, Rule
+from fwlint.translate.data_layer import DataLayer, SiteTranslation
 from fwlint.translate.flask_calls import CALL_TRANSLATORS, SITE_TRANSLATORS, Context
+from fwlint.translate.values import code_of
 
 UNMAPPED_CODE = {"flask": "FD000", "django": "DF000"}
 UNMAPPED_EFFORT = 2
@@ -20,7 +24,25 @@ STRUCTURAL = {
     "async-view": "FD204",
     "strict-slashes": "FD110",
     "subdomain-host": "FD109",
+    "migrations-folder": "FD690",
+    "auth-decorator": "FD890",
 }
+# What a hand-written auth decorator checks: the user object of each auth extension.
+CURRENT_USER_APIS = ("flask_login.current_user", "flask_jwt_extended.current_user", "flask_security.current_user")
+
+
+# Declaration sites whose Django code comes from the data layer, by translator name.
+DECLARATION_TRANSLATORS = {
+    "model": DataLayer.model_at,
+    "column": DataLayer.column_at,
+    "relationship": DataLayer.relationship_at,
+    "table": DataLayer.table_at,
+    "form": DataLayer.form_at,
+    "form_field": DataLayer.form_field_at,
+}
+# APIs that, inside a declaration or a query, are part of it rather than sites of their own.
+FOLDED_ROOTS = ("sqlalchemy.", "flask_sqlalchemy.", "wtforms.", "wtforms_sqlalchemy.", "flask_wtf.file.")
+NAME_TOKEN = re.compile(r"[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*")
 
 
 @dataclass(slots=True)
@@ -29,6 +51,7 @@ class MappingResult:
     mapped: int
     unmapped: int
     unmapped_apis: Counter[str]
+    queries: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _suppressed(facts: FileFacts, line: int, code: str) -> bool:
@@ -37,9 +60,21 @@ def _suppressed(facts: FileFacts, line: int, code: str) -> bool:
 
 
 class Mapper:
-    def __init__(self, index: ProjectIndex, structure: FlaskStructure, catalog: Catalog, source: str) -> None:
+    def __init__(
+        self,
+        index: ProjectIndex,
+        structure: FlaskStructure,
+        catalog: Catalog,
+        source: str,
+        data: DataLayer | None = None,
+    ) -> None:
         self.index = index
         self.structure = structure
+        self.data = data or DataLayer()
+        self.queries: list[dict[str, Any]] = []
+        self._folded: list[Span] = []  # query spans of the file being mapped
+        self._chains: dict[tuple[int, int], Call] = {}
+        self._claimed: set[tuple[str, int, str]] = set()
         self.catalog = catalog
         self.source = source
         self.findings: list[Finding] = []
@@ -135,6 +170,15 @@ class Mapper:
     # ------------------------------------------------------------------ facts
     def map_file(self, facts: FileFacts) -> None:
         ctx = Context(self.structure, self.file_blueprints.get(facts.path))
+        self._folded = []
+        # A chain ``A.b(x).c()`` records one call per link, all starting where the chain starts;
+        # the longest is the whole query.
+        self._chains = {}
+        for call in facts.calls:
+            start = (call.span.line, call.span.column)
+            known = self._chains.get(start)
+            if known is None or (call.span.end_line, call.span.end_column) > (known.span.end_line, known.span.end_column):
+                self._chains[start] = call
         for call in facts.calls:
             canonical = self.index.canonical(call.callee)
             if canonical is None:
@@ -147,19 +191,44 @@ class Mapper:
                 continue
             self._map_site(facts, canonical, "reference", reference.span, None, ctx)
 
+    def _folded_site(self, facts: FileFacts, canonical: str, span: Span) -> bool:
+        """A SQLAlchemy/WTForms name used inside a column, relationship, form field or query."""
+        if not canonical.startswith(FOLDED_ROOTS):
+            return False
+        for outer in self._folded:
+            if _inside(span, outer):
+                return True
+        return self.data.orm_sites.within_declaration(facts.path, span)
+
     def _map_site(
         self, facts: FileFacts, canonical: str, how: str, span: Span, call: Call | None, ctx: Context
     ) -> None:
         kwargs = frozenset(call.kwargs) if call is not None else frozenset()
         matched = self.catalog.match(self.source, canonical, how, kwargs)
-        if matched is None:
+        rule = matched[0] if matched is not None else None
+        if rule is not None and rule.translator in DECLARATION_TRANSLATORS:
+            # The declaration itself (``db.Column(...)``), once per line; names nested in it fold.
+            claim = (facts.path, span.line, rule.translator)
+            if claim in self._claimed or self.data.orm_sites.within_table(facts.path, span):
+                return
+            self._claimed.add(claim)
+        elif self._folded_site(facts, canonical, span):
+            return
+        if rule is None:
             if is_reportable_unmapped(canonical, self.source):
                 self.add_unmapped(facts, span, canonical)
             return
-        rule, _ = matched
         suggestion = None
         message = None
-        if rule.translator == "url_map_converters":
+        if rule.translator in DECLARATION_TRANSLATORS:
+            translated = DECLARATION_TRANSLATORS[rule.translator](self.data, facts.path, span.line)
+            if translated is not None:
+                suggestion, message = translated.code or None, _with_notes(rule.message, translated)
+        elif rule.translator == "query":
+            translated = self._query(facts, span, call)
+            if translated is not None:
+                suggestion, message = translated.code or None, _with_notes(rule.message, translated)
+        elif rule.translator == "url_map_converters":
             suggestion = self.structure.converter_sites.get((facts.path, span.line))
         elif rule.translator and call is not None:
             key = (facts.path, span.line, span.column)
@@ -170,6 +239,69 @@ class Mapper:
                 suggestion = CALL_TRANSLATORS[rule.translator](call, ctx)
         if self.add(facts, rule, span, canonical, suggestion, message):
             self.mapped += 1
+
+    # ----------------------------------------------------------------- queries
+    def _query(self, facts: FileFacts, span: Span, call: Call | None) -> SiteTranslation | None:
+        """The Django QuerySet code for the query that starts at ``span``, once per query."""
+        chain = self._chains.get((span.line, span.column)) or call
+        if chain is None:
+            return None
+        code = chain.code or self._call_code(facts, chain)
+        if code is None:
+            return None
+        self._folded.append(chain.span)
+        try:
+            from fwlint.translate.django_queries import translate_query
+        except ImportError:  # TEMPORARY
+            return None
+        translated = translate_query(code, self._models_in(facts, code))
+        entry: dict[str, Any] = {
+            "file": facts.path,
+            "line": chain.span.line,
+            "column": chain.span.column,
+            "code": code,
+            "target": None,
+        }
+        self.queries.append(entry)
+        if translated is None:
+            return None
+        entry["target"] = {
+            "code": translated.code,
+            "kind": translated.kind,
+            "exact": translated.exact,
+            "notes": translated.notes,
+        }
+        return SiteTranslation(translated.code, translated.notes, translated.exact)
+
+    def _call_code(self, facts: FileFacts, call: Call) -> str | None:
+        """Source for a call recorded without its text (``db.session.add(book)``, ``User.query.get(5)``)."""
+        parts = call.callee.split(".")
+        start = None
+        for i in range(len(parts) - 1, 0, -1):
+            if parts[i] == "session" or self.index.resolve_project(".".join(parts[: i + 1])) in self.data.model_names:
+                start = i - 1 if parts[i] == "session" else i
+                break
+        if start is None:
+            return None
+        arguments = [code_of(a) for a in call.args] + [
+            f"{k}={code_of(v)}" if k != "**" else f"**{code_of(v)}" for k, v in call.kwargs.items()
+        ]
+        return ".".join(parts[start:]) + "(" + ", ".join(arguments) + ")"
+
+    def _models_in(self, facts: FileFacts, code: str) -> dict[str, str]:
+        """Names in ``code`` that denote project models, as written → the model's class name."""
+        found: dict[str, str] = {}
+        for token in set(NAME_TOKEN.findall(code)):
+            parts = token.split(".")
+            for i in range(len(parts), 0, -1):
+                written = ".".join(parts[:i])
+                if written in found:
+                    break
+                model = self.data.model_names.get(self.index.resolve_project(f"{facts.module}.{written}"))
+                if model is not None:
+                    found[written] = model
+                    break
+        return found
 
     def _route_message(self, rule: Rule, key: tuple[str, int, int]) -> str | None:
         sites = self.structure.by_call.get(key)
@@ -214,6 +346,71 @@ class Mapper:
             return
         self.add(facts, rule, site.span, rule.source[0], None, f"{lead}: {rule.message}")
 
+    def map_data_structure(self, files: dict[str, FileFacts]) -> None:
+        """Findings about the project's shape rather than one call: migrations, auth decorators."""
+        rule = self.catalog.rules.get(STRUCTURAL["migrations-folder"])
+        if rule is not None:
+            for facts in files.values():
+                if _is_alembic_env(facts):
+                    folder = facts.path.rpartition("/")[0] or "."
+                    versions = sum(1 for f in self.index.files if f.path.startswith(f"{folder}/versions/"))
+                    lead = f"`{folder}/` holds an Alembic environment with {_plural(versions, 'revision')}"
+                    self.add(facts, rule, Span(1, 1, 1, 1), rule.source[0], rule.suggestion, f"{lead}: {rule.message}")
+        rule = self.catalog.rules.get(STRUCTURAL["auth-decorator"])
+        if rule is not None:
+            for facts, function, uses in self._auth_decorators(files):
+                lead = f"`{function.qualname.rsplit('.', 1)[-1]}` checks the current user ({_plural(uses, 'view')})"
+                name = function.qualname.rsplit(".", 1)[-1]
+                suggestion = f"{name} = user_passes_test(lambda user: user.is_authenticated and ...)"
+                suggestion = rule.suggestion or suggestion
+                self.add(facts, rule, function.span, rule.source[0], suggestion, f"{lead}: {rule.message}")
+
+    def _auth_decorators(self, files: dict[str, FileFacts]) -> list[tuple[FileFacts, FunctionDef, int]]:
+        """Project functions used as decorators whose body looks at ``current_user``."""
+        checking: set[str] = set()
+        for facts in self.index.files:
+            for reference in facts.references:
+                if reference.path.rsplit(".", 1)[-1] == "current_user" or ".current_user." in reference.path:
+                    canonical = self.index.canonical(reference.path)
+                    if canonical is not None and canonical.startswith(CURRENT_USER_APIS):
+                        checking.add(reference.scope.split(".<locals>.", 1)[0])
+        uses: Counter[str] = Counter()
+        for facts in self.index.files:
+            for call in facts.calls:
+                if call.decorates is None:
+                    continue
+                target = self.index.resolve_project(call.callee.removesuffix("()"))
+                if target in checking and target in self.index.functions:
+                    uses[target] += 1
+        found = []
+        for qualname, count in sorted(uses.items()):
+            function, facts = self.index.functions[qualname]
+            if facts.path in files:
+                found.append((facts, function, count))
+        return found
+
+
+def _plural(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _is_alembic_env(facts: FileFacts) -> bool:
+    name = facts.path.rpartition("/")[2]
+    return name == "env.py" and any(i.module == "alembic" or i.module.startswith("alembic.") for i in facts.imports)
+
+
+def _inside(inner: Span, outer: Span) -> bool:
+    return (outer.line, outer.column) <= (inner.line, inner.column) and (inner.end_line, inner.end_column) <= (
+        outer.end_line,
+        outer.end_column,
+    )
+
+
+def _with_notes(message: str, translated: SiteTranslation) -> str:
+    if not translated.notes:
+        return message
+    return message.rstrip(".") + ". " + "; ".join(note.rstrip(".") for note in translated.notes) + "."
+
 
 def map_project(
     index: ProjectIndex,
@@ -221,20 +418,23 @@ def map_project(
     catalog: Catalog,
     source: str,
     selected: Callable[[str], bool] = lambda path: True,
+    data: DataLayer | None = None,
 ) -> MappingResult:
     """Findings for the selected files (all by default); the index still covers the project."""
-    mapper = Mapper(index, structure, catalog, source)
+    mapper = Mapper(index, structure, catalog, source, data)
     files = {f.path: f for f in index.files if selected(f.path)}
     for facts in files.values():
         mapper.map_file(facts)
     mapper.map_structure(files)
+    if source == "flask":
+        mapper.map_data_structure(files)
     add_url_rule = catalog.match(source, "flask.Flask.add_url_rule", "call")
     if add_url_rule is not None:
         for facts, call in structure.helper_calls:
             if facts.path in files:
                 mapper.map_helper_call(facts, call, add_url_rule[0])
     mapper.findings.sort(key=lambda f: (f.file, f.line, f.column, f.rule))
-    return MappingResult(mapper.findings, mapper.mapped, mapper.unmapped, mapper.unmapped_apis)
+    return MappingResult(mapper.findings, mapper.mapped, mapper.unmapped, mapper.unmapped_apis, mapper.queries)
 
 
 def route_entries(structure: FlaskStructure) -> list[RouteEntry]:

@@ -34,6 +34,8 @@ from fwlint.facts import (
 )
 
 OPAQUE_CODE_LIMIT = 160
+# Query chains are translated from their source text, so they keep more of it.
+QUERY_CODE_LIMIT = 2000
 
 
 def _dotted(node: cst.BaseExpression) -> str | None:
@@ -91,7 +93,7 @@ class ModuleWalker:
             self._col(end_line, end_col) if end_col is not None else self._col(line, getattr(twin, "col_offset", 0)),
         )
 
-    def source_of(self, node: cst.CSTNode, twin: ast.AST | None) -> str:
+    def source_of(self, node: cst.CSTNode, twin: ast.AST | None, limit: int = OPAQUE_CODE_LIMIT) -> str:
         """Source text of an expression: a slice of the file when its twin is known."""
         if twin is not None and hasattr(twin, "lineno") and getattr(twin, "end_lineno", None):
             sp = self.span(twin)
@@ -106,7 +108,17 @@ class ModuleWalker:
         else:
             text = self.tree.code_for_node(node)
         text = " ".join(text.split())
-        return text if len(text) <= OPAQUE_CODE_LIMIT else text[: OPAQUE_CODE_LIMIT - 1] + "…"
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+
+    def query_code(self, node: cst.Call, twin: ast.AST | None) -> str:
+        """The call's source on one line.  A chain split over lines may carry comments, which
+        joining the lines would turn into a comment swallowing the rest: ``ast`` drops them."""
+        if twin is not None and getattr(twin, "end_lineno", None) != getattr(twin, "lineno", None):
+            sp = self.span(twin)
+            if any("#" in line for line in self.source_lines[sp.line - 1 : sp.end_line]):
+                text = ast.unparse(twin)
+                return text if len(text) <= QUERY_CODE_LIMIT else text[: QUERY_CODE_LIMIT - 1] + "…"
+        return self.source_of(node, twin, QUERY_CODE_LIMIT)
 
     # -------------------------------------------------------------- name paths
     def resolve(self, node: cst.BaseExpression) -> str | None:
@@ -263,6 +275,12 @@ class ModuleWalker:
             elif isinstance(node, cst.Assign):
                 self.assign(node, twin)
             elif isinstance(node, cst.AnnAssign):
+                if self._class_stack and self.symbols.current.kind == "class" and isinstance(node.target, cst.Name):
+                    cls = self._class_stack[-1]
+                    cls.annotations[node.target.value] = self.source_of(
+                        node.annotation.annotation, getattr(twin, "annotation", None)
+                    )
+                    cls.attribute_spans[node.target.value] = self._anchor
                 if node.value is not None:
                     self.expr(node.value, getattr(twin, "value", None))
                     self.bind_target(node.target, node.value, getattr(twin, "value", None))
@@ -343,6 +361,7 @@ class ModuleWalker:
     def _class_stack_attr(self, name: str, value: cst.BaseExpression, twin: ast.AST | None) -> None:
         if self._class_stack:
             self._class_stack[-1].attributes[name] = self.value(value, twin)
+            self._class_stack[-1].attribute_spans[name] = self._anchor
 
     def import_(self, node: cst.Import | cst.ImportFrom, twin: ast.AST | None) -> None:
         line = self._anchor.line
@@ -531,8 +550,19 @@ class ModuleWalker:
         callee = self.resolve(node.func)
         if callee is not None and self._recordable(callee):
             args, kwargs = self.arguments(node, twin)
+            code = None
+            if "()" in callee or any(isinstance(arg.value, cst.Call) for arg in node.args):
+                code = self.query_code(node, twin)
             self.facts.calls.append(
-                Call(callee, args, kwargs, self.span(twin, node), self.symbols.scope_name(), decorates=decorates)
+                Call(
+                    callee,
+                    args,
+                    kwargs,
+                    self.span(twin, node),
+                    self.symbols.scope_name(),
+                    decorates=decorates,
+                    code=code,
+                )
             )
         self.chain_inner(node.func, getattr(twin, "func", None))
         for arg, arg_twin in self._pair_args(node, twin):

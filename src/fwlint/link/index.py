@@ -42,7 +42,92 @@ PUBLIC_NAMES = {
     "werkzeug.routing.converters.BaseConverter": "werkzeug.routing.BaseConverter",
     "werkzeug.wrappers.Response": "werkzeug.Response",
     "werkzeug.wrappers.response.Response": "werkzeug.Response",
+    # Whole modules whose names the package re-exports at its top level.
+    "sqlalchemy.sql": "sqlalchemy",
+    "sqlalchemy.sql.expression": "sqlalchemy",
+    "sqlalchemy.sql.functions": "sqlalchemy",
+    "sqlalchemy.sql.schema": "sqlalchemy",
+    "sqlalchemy.sql.sqltypes": "sqlalchemy",
+    "sqlalchemy.sql.elements": "sqlalchemy",
+    "sqlalchemy.sql.operators": "sqlalchemy",
+    "sqlalchemy.types": "sqlalchemy",
+    "sqlalchemy.schema": "sqlalchemy",
+    "sqlalchemy.engine": "sqlalchemy",
+    "sqlalchemy.ext.declarative.declarative_base": "sqlalchemy.orm.declarative_base",
+    "sqlalchemy.ext.declarative.declared_attr": "sqlalchemy.orm.declared_attr",
+    "sqlalchemy.orm.decl_api": "sqlalchemy.orm",
+    "sqlalchemy.orm.relationships": "sqlalchemy.orm",
+    "sqlalchemy.orm.properties": "sqlalchemy.orm",
+    "sqlalchemy.orm.query": "sqlalchemy.orm",
+    "sqlalchemy.orm.session": "sqlalchemy.orm",
+    "sqlalchemy.orm.strategy_options": "sqlalchemy.orm",
+    "sqlalchemy.orm.attributes": "sqlalchemy.orm",
+    "sqlalchemy.orm.scoping": "sqlalchemy.orm",
+    "sqlalchemy.orm.base": "sqlalchemy.orm",
+    "sqlalchemy.dialects.postgresql.base": "sqlalchemy.dialects.postgresql",
+    "sqlalchemy.dialects.postgresql.json": "sqlalchemy.dialects.postgresql",
+    "sqlalchemy.dialects.postgresql.array": "sqlalchemy.dialects.postgresql",
+    "sqlalchemy.dialects.postgresql.types": "sqlalchemy.dialects.postgresql",
+    "flask_sqlalchemy.extension.SQLAlchemy": "flask_sqlalchemy.SQLAlchemy",
+    "flask_sqlalchemy.model.Model": "flask_sqlalchemy.SQLAlchemy.Model",
+    "flask_sqlalchemy.pagination": "flask_sqlalchemy",
+    "flask_sqlalchemy.query.Query": "flask_sqlalchemy.SQLAlchemy.Query",
+    "wtforms.fields": "wtforms",
+    "wtforms.fields.core": "wtforms",
+    "wtforms.fields.simple": "wtforms",
+    "wtforms.fields.html5": "wtforms",
+    "wtforms.fields.choices": "wtforms",
+    "wtforms.fields.datetime": "wtforms",
+    "wtforms.fields.numeric": "wtforms",
+    "wtforms.fields.form": "wtforms",
+    "wtforms.fields.list": "wtforms",
+    "wtforms.form.Form": "wtforms.Form",
+    "wtforms.ext.sqlalchemy.fields": "wtforms_sqlalchemy.fields",
+    "flask_wtf.form.FlaskForm": "flask_wtf.FlaskForm",
+    "flask_wtf.Form": "flask_wtf.FlaskForm",
+    "flask_wtf.CSRFProtect": "flask_wtf.csrf.CSRFProtect",
+    "flask_wtf.csrf.CsrfProtect": "flask_wtf.csrf.CSRFProtect",
+    "flask_wtf.CsrfProtect": "flask_wtf.csrf.CSRFProtect",
+    "flask_wtf.recaptcha.fields": "flask_wtf.recaptcha",
+    "flask_wtf.RecaptchaField": "flask_wtf.recaptcha.RecaptchaField",
+    "flask_wtf.Recaptcha": "flask_wtf.recaptcha.Recaptcha",
+    "flask_login.utils": "flask_login",
+    "flask_login.mixins": "flask_login",
+    "flask_login.login_manager": "flask_login",
+    "flask_login.signals": "flask_login",
+    "flask_security.core": "flask_security",
+    "flask_security.decorators": "flask_security",
+    "flask_security.utils": "flask_security",
+    "flask_security.datastore": "flask_security",
+    "flask_security.models.fsqla_v3": "flask_security.models.fsqla",
+    "flask_security.models.fsqla_v2": "flask_security.models.fsqla",
+    "flask_jwt_extended.view_decorators": "flask_jwt_extended",
+    "flask_jwt_extended.utils": "flask_jwt_extended",
+    "flask_jwt_extended.jwt_manager": "flask_jwt_extended",
+    "flask_migrate.cli": "flask_migrate",
 }
+# Attributes of a Flask-SQLAlchemy ``db`` object that are its own API; every other
+# ``db.X`` is SQLAlchemy's ``X`` re-exported (``db.Column``, ``db.relationship``...).
+FLASK_SQLALCHEMY_OWN = frozenset(
+    {
+        "session", "Model", "Query", "paginate", "init_app", "create_all", "drop_all", "reflect",
+        "get_or_404", "first_or_404", "one_or_404", "engine", "engines", "metadata", "metadatas",
+        "get_engine", "get_binds", "get_tables_for_bind", "Pagination", "get_app", "app",
+    }
+)  # fmt: skip
+SQLALCHEMY_ORM_NAMES = frozenset(
+    {
+        "relationship", "relation", "backref", "dynamic_loader", "column_property", "mapped_column",
+        "Mapped", "DynamicMapped", "WriteOnlyMapped", "composite", "synonym", "deferred", "defer",
+        "undefer", "validates", "aliased", "joinedload", "selectinload", "subqueryload", "lazyload",
+        "noload", "raiseload", "immediateload", "contains_eager", "load_only", "defaultload",
+        "with_polymorphic", "declared_attr", "declarative_base", "DeclarativeBase", "registry",
+        "Session", "sessionmaker", "scoped_session", "object_session", "with_parent", "foreign", "remote",
+        "query_expression", "with_expression", "reconstructor", "Query", "class_mapper",
+        "configure_mappers", "make_transient", "attribute_keyed_dict", "column_keyed_dict",
+    }
+)  # fmt: skip
+FLASK_SQLALCHEMY_DB = "flask_sqlalchemy.SQLAlchemy."
 
 
 def _split(path: str) -> list[str]:
@@ -197,7 +282,13 @@ class ProjectIndex:
         for i in range(len(parts), 1, -1):
             head = ".".join(parts[:i])
             if head in PUBLIC_NAMES:
-                return ".".join([PUBLIC_NAMES[head], *parts[i:]])
+                name = ".".join([PUBLIC_NAMES[head], *parts[i:]])
+                break
+        if name.startswith(FLASK_SQLALCHEMY_DB):
+            member = name[len(FLASK_SQLALCHEMY_DB) :].split(".", 1)[0]
+            if member not in FLASK_SQLALCHEMY_OWN:
+                package = "sqlalchemy.orm." if member in SQLALCHEMY_ORM_NAMES else "sqlalchemy."
+                return package + name[len(FLASK_SQLALCHEMY_DB) :]
         return name
 
     def instance_of(self, path: str) -> Instance | None:

@@ -104,6 +104,10 @@ class Report:
     files_scanned: int
     findings: list[Finding] = field(default_factory=list)
     routes: list[RouteEntry] = field(default_factory=list)
+    models: list[dict[str, Any]] = field(default_factory=list)
+    forms: list[dict[str, Any]] = field(default_factory=list)
+    auth: list[dict[str, Any]] = field(default_factory=list)
+    queries: list[dict[str, Any]] = field(default_factory=list)
     templates: list[dict[str, Any]] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
     estimate: Estimate | None = None

@@ -22,6 +22,38 @@ def _days(value: float) -> str:
     return f"{value:g}"
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _data_layer(report: Report, limit: int | None) -> Table:
+    """Models and forms, a row each: where, what, and how close the Django translation is."""
+    table = Table(title="Models and forms", box=box.SIMPLE_HEAD, title_justify="left", title_style="bold")
+    table.add_column("line", justify="right", style="dim", no_wrap=True)
+    table.add_column("class", overflow="fold", ratio=1)
+    table.add_column("fields", justify="right")
+    table.add_column("Django", overflow="fold", ratio=1)
+    rows: list[tuple[str, int, str, int, str]] = []
+    for model in report.models:
+        target = "abstract model" if model["abstract"] else f"models.Model, db_table={model['table']}"
+        exact = "" if model["target"]["exact"] else " (review)"
+        rows.append((model["file"], model["line"], model["name"], len(model["fields"]), target + exact))
+    for form in report.forms:
+        target = f"ModelForm of {form['model_form']}" if form["model_form"] else "forms.Form"
+        exact = "" if form["target"]["exact"] else " (review)"
+        rows.append((form["file"], form["line"], form["name"], len(form["fields"]), target + exact))
+    rows.sort()
+    current = None
+    for file, line, name, fields, target in rows if limit is None else rows[:limit]:
+        if file != current:
+            current = file
+            table.add_row("", Text(file, style="bold cyan"), "", "")
+        table.add_row(str(line), escape(name), str(fields), escape(target))
+    if limit is not None and len(rows) > limit:
+        table.caption = f"… and {len(rows) - limit} more (--format json)"
+    return table
+
+
 def _summary(report: Report) -> Table:
     estimate = report.estimate
     table = Table.grid(padding=(0, 2))
@@ -42,6 +74,14 @@ def _summary(report: Report) -> Table:
     blockers = len(report.blockers)
     table.add_row("Blockers", f"{blockers} site{'' if blockers == 1 else 's'} with no equivalent")
     table.add_row("Routes", str(len(report.routes)))
+    if report.models or report.forms or report.queries or report.auth:
+        fields = sum(len(m["fields"]) for m in report.models)
+        form_fields = sum(len(f["fields"]) for f in report.forms)
+        translated = sum(1 for q in report.queries if q["target"] is not None)
+        table.add_row("Models", f"{_count(len(report.models), 'model')}, {_count(fields, 'field')}")
+        table.add_row("Forms", f"{_count(len(report.forms), 'form')}, {_count(form_fields, 'field')}")
+        table.add_row("Queries", f"{_count(len(report.queries), 'site')} ({translated} with QuerySet code)")
+        table.add_row("Auth", _count(len(report.auth), "site"))
     table.add_row("Templates", str(len(report.templates)))
     errors = report.files_with_errors
     table.add_row("Errors", f"{errors} file{'' if errors == 1 else 's'} could not be analysed" if errors else "none")
@@ -163,6 +203,8 @@ def render(
         console.print(_ranked("By blueprint / module", "unit", dict(report.by_unit), 10))
     if report.routes:
         console.print(_routes(report, route_limit))
+    if report.models or report.forms:
+        console.print(_data_layer(report, route_limit))
     if report.unmapped_apis:
         table = Table(
             title="Unmapped framework APIs (no rule yet)", box=box.SIMPLE_HEAD, title_justify="left", title_style="bold"

@@ -1,0 +1,123 @@
+"""The report's inventory of models, forms and auth sites, from the data layer and the findings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fwlint.link.orm_types import ColumnSpec, TypeSpec
+from fwlint.report.model import Finding
+from fwlint.translate.data_layer import DataLayer, SiteTranslation
+from fwlint.translate.values import code_of
+
+
+def _target(translated: SiteTranslation | None) -> dict[str, Any] | None:
+    if translated is None:
+        return None
+    return {"code": translated.code, "exact": translated.exact, "notes": translated.notes}
+
+
+def _type_text(spec: TypeSpec | None, column: ColumnSpec) -> str:
+    if spec is None:
+        return f"Mapped[{column.annotation}]" if column.annotation else "?"
+    arguments = [code_of(a) for a in spec.args] + [f"{k}={code_of(v)}" for k, v in spec.kwargs.items()]
+    return spec.name + (f"({', '.join(arguments)})" if arguments else "")
+
+
+def model_entries(data: DataLayer) -> list[dict[str, Any]]:
+    entries = []
+    for model in data.schema.models:
+        code = data.model_code[model.qualname]
+        fields: list[dict[str, Any]] = []
+        for column in model.columns:
+            fields.append(
+                {
+                    "name": column.name,
+                    "kind": "column",
+                    "type": _type_text(column.type, column),
+                    "file": column.file,
+                    "line": column.span.line,
+                    "inherited_from": column.inherited_from,
+                    "target": _target(data.column_in(model, column)),
+                }
+            )
+        for relationship in model.relationships:
+            fields.append(
+                {
+                    "name": relationship.name,
+                    "kind": "relationship",
+                    "type": f"relationship({relationship.target or '?'})",
+                    "file": relationship.file,
+                    "line": relationship.span.line,
+                    "inherited_from": relationship.inherited_from,
+                    "target": _target(data.relationship_in(model, relationship)),
+                }
+            )
+        entries.append(
+            {
+                "name": model.name,
+                "qualname": model.qualname,
+                "file": model.file,
+                "line": model.span.line,
+                "table": model.table_name,
+                "abstract": model.abstract,
+                "bases": model.bases,
+                "fields": fields,
+                "target": {"code": code.code, "exact": code.exact, "notes": code.notes},
+            }
+        )
+    return entries
+
+
+def form_entries(data: DataLayer) -> list[dict[str, Any]]:
+    entries = []
+    for form in data.forms:
+        code = data.form_code[form.qualname]
+        translated = {f.name: f for f in code.fields}
+        fields = []
+        for spec in form.fields:
+            field_code = translated.get(spec.name)
+            fields.append(
+                {
+                    "name": spec.name,
+                    "type": spec.field_type,
+                    "file": spec.file,
+                    "line": spec.span.line,
+                    "validators": [v.name for v in spec.validators],
+                    "inherited_from": spec.inherited_from,
+                    "target": (
+                        {"code": field_code.code, "exact": field_code.exact, "notes": field_code.notes}
+                        if field_code is not None
+                        else None
+                    ),
+                }
+            )
+        entries.append(
+            {
+                "name": form.name,
+                "qualname": form.qualname,
+                "file": form.file,
+                "line": form.span.line,
+                "base": form.base,
+                "fields": fields,
+                "field_validators": form.field_validators,
+                "model_form": code.model_form,
+                "target": {"code": code.code, "exact": code.exact, "notes": code.notes},
+            }
+        )
+    return entries
+
+
+def auth_entries(findings: list[Finding]) -> list[dict[str, Any]]:
+    return [
+        {
+            "file": f.file,
+            "line": f.line,
+            "column": f.column,
+            "rule": f.rule,
+            "source_api": f.source_api,
+            "target_api": f.target_api,
+            "suggestion": f.suggestion,
+        }
+        for f in findings
+        if f.category == "auth"
+    ]

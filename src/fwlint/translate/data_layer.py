@@ -1,0 +1,170 @@
+"""The Django side of the project's models and forms, computed once per scan.
+
+Findings at a column, relationship, model, table or form field look their
+suggestion up here by (file, line); the report's ``inventory.models`` and
+``inventory.forms`` are rendered from the same objects, so both always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from fwlint.link.form_types import FieldSpec, FormSpec
+from fwlint.link.index import ProjectIndex
+from fwlint.link.orm_types import ColumnSpec, ModelSpec, OrmSchema, RelationshipSpec, TableSpec
+from fwlint.link.sqlalchemy_models import OrmSites, discover_models
+
+if TYPE_CHECKING:
+    from fwlint.translate.django_forms import FormCode, FormFieldCode
+    from fwlint.translate.django_models import FieldCode, ModelCode
+
+
+@dataclass
+class SiteTranslation:
+    """What one declaration site becomes: Django code (may be empty when merged) and notes."""
+
+    code: str
+    notes: list[str]
+    exact: bool
+
+
+@dataclass
+class DataLayer:
+    schema: OrmSchema = field(default_factory=OrmSchema)
+    orm_sites: OrmSites = field(default_factory=OrmSites)
+    forms: list[FormSpec] = field(default_factory=list)
+    model_code: dict[str, ModelCode] = field(default_factory=dict)  # by model qualname
+    form_code: dict[str, FormCode] = field(default_factory=dict)  # by form qualname
+    # Form class line and field lines, keyed by (file, line).
+    form_sites: dict[tuple[str, int], FormSpec] = field(default_factory=dict)
+    form_field_sites: dict[tuple[str, int], tuple[FormSpec, FieldSpec]] = field(default_factory=dict)
+    # Model names by qualname, for query sites.
+    model_names: dict[str, str] = field(default_factory=dict)
+
+    # ------------------------------------------------------------- lookups
+    def model_at(self, file: str, line: int) -> SiteTranslation | None:
+        model = self.orm_sites.models.get((file, line))
+        if model is None:
+            return None
+        code = self.model_code[model.qualname]
+        return SiteTranslation(code.code, code.notes, code.exact)
+
+    def column_at(self, file: str, line: int) -> SiteTranslation | None:
+        found = self.orm_sites.columns.get((file, line))
+        if found is None:
+            return None
+        owner, column = found
+        if isinstance(owner, TableSpec):
+            return self._table_column(owner)
+        return self.column_in(owner, column)
+
+    def relationship_at(self, file: str, line: int) -> SiteTranslation | None:
+        found = self.orm_sites.relationships.get((file, line))
+        if found is None:
+            return None
+        model, relationship = found
+        return self.relationship_in(model, relationship)
+
+    def table_at(self, file: str, line: int) -> SiteTranslation | None:
+        table = self.orm_sites.tables.get((file, line))
+        return self._table_column(table) if table is not None else None
+
+    def form_at(self, file: str, line: int) -> SiteTranslation | None:
+        form = self.form_sites.get((file, line))
+        if form is None:
+            return None
+        code = self.form_code[form.qualname]
+        return SiteTranslation(code.code, code.notes, code.exact)
+
+    def form_field_at(self, file: str, line: int) -> SiteTranslation | None:
+        found = self.form_field_sites.get((file, line))
+        if found is None:
+            return None
+        form, spec = found
+        for translated in self.form_code[form.qualname].fields:
+            if translated.name == spec.name:
+                return _form_field(translated)
+        return None
+
+    def column_in(self, model: ModelSpec, column: ColumnSpec) -> SiteTranslation:
+        from fwlint.translate.django_models import django_field
+
+        return self._field(model, column, django_field(column, model, self.schema))
+
+    def relationship_in(self, model: ModelSpec, relationship: RelationshipSpec) -> SiteTranslation:
+        from fwlint.translate.django_models import django_relationship
+
+        return self._field(model, relationship, django_relationship(relationship, model, self.schema))
+
+    # ------------------------------------------------------------- helpers
+    def _field(
+        self, model: ModelSpec, member: ColumnSpec | RelationshipSpec, translated: FieldCode | None
+    ) -> SiteTranslation:
+        if translated is not None:
+            return SiteTranslation(translated.code, translated.notes, translated.exact)
+        # Merged into another field (``user_id`` + ``user``) or owned by the other side.
+        for candidate in self.model_code[model.qualname].fields:
+            if member.name in _source_names(candidate.source):
+                return SiteTranslation(
+                    candidate.code, [f"`{member.name}` is part of `{candidate.name}`", *candidate.notes], candidate.exact
+                )
+        owner = self._reverse_owner(model, member)
+        if owner is not None:
+            return owner
+        return SiteTranslation("", [f"`{model.name}.{member.name}` needs no field of its own in Django"], True)
+
+    def _reverse_owner(self, model: ModelSpec, member: ColumnSpec | RelationshipSpec) -> SiteTranslation | None:
+        """The field on the other model that declares this relationship's reverse side."""
+        if not isinstance(member, RelationshipSpec) or member.target is None:
+            return None
+        other = self.schema.model_named(member.target)
+        if other is None:
+            return None
+        for candidate in self.model_code[other.qualname].fields:
+            if f'related_name="{member.name}"' in candidate.code:
+                note = f"`{model.name}.{member.name}` is the reverse accessor of `{other.name}.{candidate.name}`"
+                return SiteTranslation(candidate.code, [note, *candidate.notes], candidate.exact)
+        return None
+
+    def _table_column(self, table: TableSpec) -> SiteTranslation:
+        for model in self.schema.models:
+            for candidate in self.model_code[model.qualname].fields:
+                if f'db_table="{table.table_name}"' in candidate.code or table.variable in _source_names(
+                    candidate.source
+                ):
+                    note = f"the association table `{table.table_name}` becomes `{model.name}.{candidate.name}`"
+                    return SiteTranslation(candidate.code, [note, *candidate.notes], candidate.exact)
+        for model_code in self.model_code.values():
+            if f'db_table = "{table.table_name}"' in model_code.code:
+                return SiteTranslation(model_code.code, model_code.notes, model_code.exact)
+        return SiteTranslation("", [f"`{table.table_name}` is not used as `secondary=` by any model"], False)
+
+
+def _source_names(source: str) -> set[str]:
+    return {part.strip() for part in source.replace("+", ",").split(",")}
+
+
+def _form_field(translated: FormFieldCode) -> SiteTranslation:
+    return SiteTranslation(translated.code or "", translated.notes, translated.exact)
+
+
+def build_data_layer(index: ProjectIndex) -> DataLayer:
+    try:
+        from fwlint.link.wtforms_forms import discover_forms
+        from fwlint.translate.django_forms import django_form
+        from fwlint.translate.django_models import django_model
+    except ImportError:  # TEMPORARY while the translators land
+        return DataLayer()
+    schema, sites = discover_models(index)
+    layer = DataLayer(schema=schema, orm_sites=sites)
+    layer.model_code = {model.qualname: django_model(model, schema) for model in schema.models}
+    layer.model_names = {model.qualname: model.name for model in schema.models}
+    layer.forms = discover_forms(index)
+    for form in layer.forms:
+        layer.form_code[form.qualname] = django_form(form, schema)
+        layer.form_sites[(form.file, form.span.line)] = form
+        for spec in form.fields:
+            if spec.inherited_from is None:
+                layer.form_field_sites[(spec.file, spec.span.line)] = (form, spec)
+    return layer
