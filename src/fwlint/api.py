@@ -12,13 +12,13 @@ from fwlint.config import Settings
 from fwlint.detection import choose_direction, detect
 from fwlint.engine import Progress, extract, plan
 from fwlint.estimate import roll_up
+from fwlint.inventory import auth_entries, form_entries, model_entries
 from fwlint.link import ProjectIndex
 from fwlint.link.flask_routes import FlaskStructure, build_flask_structure
-from fwlint.inventory import auth_entries, form_entries, model_entries
 from fwlint.mapping import map_project, route_entries
-from fwlint.translate.data_layer import DataLayer, build_data_layer
 from fwlint.report.model import Report
 from fwlint.rules_engine.catalog import Catalog, load_catalog
+from fwlint.translate.data_layer import DataLayer, build_data_layer
 
 
 def scan(

@@ -13,6 +13,7 @@ FLASK_ROOTS = frozenset(
         "flask_wtf",
         "flask_migrate",
         "wtforms",
+        "wtforms_sqlalchemy",
         "sqlalchemy",
         "alembic",
         "flask_restful",

@@ -177,7 +177,10 @@ class Mapper:
         for call in facts.calls:
             start = (call.span.line, call.span.column)
             known = self._chains.get(start)
-            if known is None or (call.span.end_line, call.span.end_column) > (known.span.end_line, known.span.end_column):
+            if known is None or (call.span.end_line, call.span.end_column) > (
+                known.span.end_line,
+                known.span.end_column,
+            ):
                 self._chains[start] = call
         for call in facts.calls:
             canonical = self.index.canonical(call.callee)
@@ -395,8 +398,10 @@ def _plural(number: int, noun: str) -> str:
 
 
 def _is_alembic_env(facts: FileFacts) -> bool:
-    name = facts.path.rpartition("/")[2]
-    return name == "env.py" and any(i.module == "alembic" or i.module.startswith("alembic.") for i in facts.imports)
+    """An Alembic ``env.py`` (whatever its name): it hands control to ``context.run_migrations()``."""
+    return any(
+        call.callee.startswith("alembic.") and call.callee.endswith("context.run_migrations") for call in facts.calls
+    )
 
 
 def _inside(inner: Span, outer: Span) -> bool:
@@ -423,7 +428,13 @@ def map_project(
     """Findings for the selected files (all by default); the index still covers the project."""
     mapper = Mapper(index, structure, catalog, source, data)
     files = {f.path: f for f in index.files if selected(f.path)}
+    # Alembic revisions are history, not code to port: the environment's finding covers them.
+    revisions = tuple(
+        f"{f.path.rpartition('/')[0]}/versions/" for f in index.files if source == "flask" and _is_alembic_env(f)
+    )
     for facts in files.values():
+        if revisions and facts.path.startswith(revisions):
+            continue
         mapper.map_file(facts)
     mapper.map_structure(files)
     if source == "flask":

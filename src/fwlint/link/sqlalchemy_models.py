@@ -114,7 +114,7 @@ class ModelFinder:
         return callee in BASE_FACTORIES
 
     def kind(self, class_path: str, depth: int = 0) -> str:
-        """"base" for a declarative base class, "model" for a mapped (or abstract) model, else "plain"."""
+        """ "base" for a declarative base class, "model" for a mapped (or abstract) model, else "plain"."""
         if class_path in self._kind:
             return self._kind[class_path]
         self._kind[class_path] = "plain"  # cycle guard
@@ -230,7 +230,9 @@ class ModelFinder:
             spec.db_column = None
         return spec
 
-    def relationship(self, name: str, value: CallValue, annotation: str | None, span: Span, file: str) -> RelationshipSpec:
+    def relationship(
+        self, name: str, value: CallValue, annotation: str | None, span: Span, file: str
+    ) -> RelationshipSpec:
         target: str | None = None
         if value.args:
             first = value.args[0]
@@ -382,16 +384,26 @@ class ModelFinder:
         all_columns = [c for m in self.schema.models for c in m.columns] + [
             c for t in self.schema.tables for c in t.columns
         ]
+        by_table: dict[str, ModelSpec] = {}
+        for model in self.schema.models:
+            if model.table_name is None or model.abstract:
+                continue
+            by_table.setdefault(model.table_name, model)
+            schema_name = _table_schema(model)
+            if schema_name:
+                by_table.setdefault(f"{schema_name}.{model.table_name}", model)
         for column in all_columns:
             fk = column.foreign_key
             if fk is None:
                 continue
             if fk.target.startswith("ref:"):
                 owner, _, attribute = fk.target[4:].rpartition(".")
-                model = by_path.get(owner)
-                fk.target = f"{model.table_name}.{attribute}" if model is not None else f"?.{attribute}"
-            table_name = fk.target.rsplit(".", 1)[0]
-            target_model = self.schema.model_for_table(table_name)
+                owner_model = by_path.get(owner)
+                table_name = owner_model.table_name if owner_model is not None else "?"
+                fk.target = f"{table_name}.{attribute}"
+            table = fk.target.rsplit(".", 1)[0]
+            # ``schema.table`` when the schema is set in a way fwlint cannot read (a declared_attr).
+            target_model = by_table.get(table) or by_table.get(table.rsplit(".", 1)[-1])
             if target_model is not None:
                 fk.model = target_model.name
         for model in self.schema.models:
@@ -401,6 +413,14 @@ class ModelFinder:
                     relationship.secondary = tables_by_variable.get(secondary.path.rsplit(".", 1)[-1])
                 elif isinstance(secondary, str):
                     relationship.secondary = tables_by_name.get(secondary)
+
+
+def _table_schema(model: ModelSpec) -> str | None:
+    """The database schema of ``__table_args__ = {"schema": "users"}`` (or a trailing dict)."""
+    for entry in model.table_args:
+        if isinstance(entry, dict) and isinstance(entry.get("schema"), str):
+            return entry["schema"]  # type: ignore[return-value]
+    return None
 
 
 def discover_models(index: ProjectIndex) -> tuple[OrmSchema, OrmSites]:

@@ -107,7 +107,9 @@ class DataLayer:
         for candidate in self.model_code[model.qualname].fields:
             if member.name in _source_names(candidate.source):
                 return SiteTranslation(
-                    candidate.code, [f"`{member.name}` is part of `{candidate.name}`", *candidate.notes], candidate.exact
+                    candidate.code,
+                    [f"`{member.name}` is part of `{candidate.name}`", *candidate.notes],
+                    candidate.exact,
                 )
         owner = self._reverse_owner(model, member)
         if owner is not None:
