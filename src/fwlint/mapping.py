@@ -15,6 +15,7 @@ from fwlint.link.index import ProjectIndex
 from fwlint.report.model import Finding, RouteEntry
 from fwlint.rules_engine.catalog import Catalog, Rule
 from fwlint.translate.data_layer import DataLayer, SiteTranslation
+from fwlint.translate.django_queries import translate_query
 from fwlint.translate.flask_calls import CALL_TRANSLATORS, SITE_TRANSLATORS, Context
 from fwlint.translate.values import code_of
 
@@ -123,7 +124,7 @@ class Mapper:
             target_api=rule.target,
             kind=rule.kind,
             message=message or rule.message,
-            suggestion=suggestion or rule.suggestion,
+            suggestion=rule.suggestion if suggestion is None else suggestion,
         )
 
     def add_unmapped(self, facts: FileFacts, span: Span, name: str) -> None:
@@ -226,7 +227,8 @@ class Mapper:
         if rule.translator in DECLARATION_TRANSLATORS:
             translated = DECLARATION_TRANSLATORS[rule.translator](self.data, facts.path, span.line)
             if translated is not None:
-                suggestion, message = translated.code or None, _with_notes(rule.message, translated)
+                # An empty suggestion is an answer too: nothing to write (Django's implicit ``id``).
+                suggestion, message = translated.code, _with_notes(_lead(rule.message), translated)
         elif rule.translator == "query":
             translated = self._query(facts, span, call)
             if translated is not None:
@@ -253,10 +255,6 @@ class Mapper:
         if code is None:
             return None
         self._folded.append(chain.span)
-        try:
-            from fwlint.translate.django_queries import translate_query
-        except ImportError:  # TEMPORARY
-            return None
         translated = translate_query(code, self._models_in(facts, code))
         entry: dict[str, Any] = {
             "file": facts.path,
@@ -364,8 +362,7 @@ class Mapper:
             for facts, function, uses in self._auth_decorators(files):
                 lead = f"`{function.qualname.rsplit('.', 1)[-1]}` checks the current user ({_plural(uses, 'view')})"
                 name = function.qualname.rsplit(".", 1)[-1]
-                suggestion = f"{name} = user_passes_test(lambda user: user.is_authenticated and ...)"
-                suggestion = rule.suggestion or suggestion
+                suggestion = f"{name} = user_passes_test(lambda user: user.is_authenticated)  # + the original check"
                 self.add(facts, rule, function.span, rule.source[0], suggestion, f"{lead}: {rule.message}")
 
     def _auth_decorators(self, files: dict[str, FileFacts]) -> list[tuple[FileFacts, FunctionDef, int]]:
@@ -409,6 +406,11 @@ def _inside(inner: Span, outer: Span) -> bool:
         outer.end_line,
         outer.end_column,
     )
+
+
+def _lead(message: str) -> str:
+    """A rule message's first clause: the site's own notes say the rest."""
+    return re.split(r"(?<=[.;])\s", message, maxsplit=1)[0].rstrip(".;")
 
 
 def _with_notes(message: str, translated: SiteTranslation) -> str:

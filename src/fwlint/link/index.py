@@ -127,7 +127,18 @@ SQLALCHEMY_ORM_NAMES = frozenset(
         "configure_mappers", "make_transient", "attribute_keyed_dict", "column_keyed_dict",
     }
 )  # fmt: skip
+SQLALCHEMY_FUNCTIONS = frozenset(
+    {
+        "func", "select", "and_", "or_", "not_", "text", "desc", "asc", "update", "delete", "insert", "literal",
+        "literal_column", "case", "cast", "null", "true", "false", "exists", "distinct", "between", "tuple_",
+        "nullsfirst", "nullslast", "nulls_first", "nulls_last", "outerjoin", "join", "event", "inspect",
+        "bindparam", "column", "table", "union", "union_all", "label", "extract", "type_coerce", "collate",
+        "any_", "all_", "values", "create_engine", "over", "within_group", "lateral", "alias", "subquery",
+    }
+)  # fmt: skip
 FLASK_SQLALCHEMY_DB = "flask_sqlalchemy.SQLAlchemy."
+MODEL_BASES = frozenset({"flask_sqlalchemy.SQLAlchemy.Model", "sqlalchemy.orm.DeclarativeBase"})
+MODEL_MEMBERS = frozenset({"query", "query_class", "metadata", "__table__", "__tablename__", "registry"})
 
 
 def _split(path: str) -> list[str]:
@@ -214,20 +225,34 @@ class ProjectIndex:
 
     def _framework_base(self, class_path: str, rest: list[str]) -> str | None:
         """The framework class whose attribute ``rest[0]`` a project class inherits, if any."""
-        cls, _ = self.classes[class_path]
         member = rest[0].removesuffix("()") if rest else None
-        if member is not None and (member in cls.methods or member in cls.attributes):
+        if member is not None and self._defines(class_path, member, set()):
             return None
-        for base in cls.bases:
+        found: list[str] = []
+        for base in self.classes[class_path][0].bases:
             canonical = self.canonical(base)
+            if canonical is None:
+                resolved = self.resolve_project(base)
+                if resolved in self.classes and resolved != class_path:
+                    canonical = self._framework_base(resolved, rest)
             if canonical is not None:
-                return canonical
-            resolved = self.resolve_project(base)
-            if resolved in self.classes and resolved != class_path:
-                inherited = self._framework_base(resolved, rest)
-                if inherited is not None:
-                    return inherited
-        return None
+                found.append(canonical)
+        if member in MODEL_MEMBERS:
+            # ``class User(UserMixin, db.Model)``: ``User.query`` is the model's, not the mixin's.
+            for canonical in found:
+                if canonical in MODEL_BASES:
+                    return canonical
+        return found[0] if found else None
+
+    def _defines(self, class_path: str, member: str, seen: set[str]) -> bool:
+        """Whether a project class or one of its project bases defines ``member`` itself."""
+        if class_path in seen or class_path not in self.classes:
+            return False
+        seen.add(class_path)
+        cls = self.classes[class_path][0]
+        if member in cls.methods or member in cls.attributes or member in cls.annotations:
+            return True
+        return any(self._defines(self.resolve_project(base), member, seen) for base in cls.bases)
 
     def resolve_project(self, path: str) -> str:
         """Follow aliases only, to the place a project name is defined."""
@@ -286,7 +311,10 @@ class ProjectIndex:
                 break
         if name.startswith(FLASK_SQLALCHEMY_DB):
             member = name[len(FLASK_SQLALCHEMY_DB) :].split(".", 1)[0]
-            if member not in FLASK_SQLALCHEMY_OWN:
+            # Re-exported SQLAlchemy names are classes or known functions; other lowercase
+            # attributes are ones the project set on ``db`` itself.
+            reexported = member[:1].isupper() or member in SQLALCHEMY_FUNCTIONS or member in SQLALCHEMY_ORM_NAMES
+            if member not in FLASK_SQLALCHEMY_OWN and reexported:
                 package = "sqlalchemy.orm." if member in SQLALCHEMY_ORM_NAMES else "sqlalchemy."
                 return package + name[len(FLASK_SQLALCHEMY_DB) :]
         return name

@@ -8,16 +8,14 @@ suggestion up here by (file, line); the report's ``inventory.models`` and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from fwlint.link.form_types import FieldSpec, FormSpec
 from fwlint.link.index import ProjectIndex
 from fwlint.link.orm_types import ColumnSpec, ModelSpec, OrmSchema, RelationshipSpec, TableSpec
 from fwlint.link.sqlalchemy_models import OrmSites, discover_models
-
-if TYPE_CHECKING:
-    from fwlint.translate.django_forms import FormCode, FormFieldCode
-    from fwlint.translate.django_models import FieldCode, ModelCode
+from fwlint.link.wtforms_forms import discover_forms
+from fwlint.translate.django_forms import FormCode, FormFieldCode, django_form
+from fwlint.translate.django_models import FieldCode, ModelCode, django_field, django_model, django_relationship
 
 
 @dataclass
@@ -88,13 +86,9 @@ class DataLayer:
         return None
 
     def column_in(self, model: ModelSpec, column: ColumnSpec) -> SiteTranslation:
-        from fwlint.translate.django_models import django_field
-
         return self._field(model, column, django_field(column, model, self.schema))
 
     def relationship_in(self, model: ModelSpec, relationship: RelationshipSpec) -> SiteTranslation:
-        from fwlint.translate.django_models import django_relationship
-
         return self._field(model, relationship, django_relationship(relationship, model, self.schema))
 
     # ------------------------------------------------------------- helpers
@@ -152,12 +146,6 @@ def _form_field(translated: FormFieldCode) -> SiteTranslation:
 
 
 def build_data_layer(index: ProjectIndex) -> DataLayer:
-    try:
-        from fwlint.link.wtforms_forms import discover_forms
-        from fwlint.translate.django_forms import django_form
-        from fwlint.translate.django_models import django_model
-    except ImportError:  # TEMPORARY while the translators land
-        return DataLayer()
     schema, sites = discover_models(index)
     layer = DataLayer(schema=schema, orm_sites=sites)
     layer.model_code = {model.qualname: django_model(model, schema) for model in schema.models}
@@ -169,4 +157,6 @@ def build_data_layer(index: ProjectIndex) -> DataLayer:
         for spec in form.fields:
             if spec.inherited_from is None:
                 layer.form_field_sites[(spec.file, spec.span.line)] = (form, spec)
+                # Validators and widgets inside a field are part of its translation.
+                layer.orm_sites.declarations.setdefault(spec.file, []).append(spec.span)
     return layer
