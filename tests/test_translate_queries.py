@@ -1314,3 +1314,20 @@ def test_notes_are_unique_short_sentences() -> None:
 
 def test_enough_cases() -> None:
     assert len(EXACT) >= 80
+
+
+def test_known_relations_replace_guessed_join_names() -> None:
+    code = "db.session.query(User.name).join(Appointment, Appointment.vet_id == User.id).all()"
+    models = {"User": "User", "Appointment": "Appointment"}
+    guessed = translate_query(code, models)
+    known = translate_query(code, models, {("User", "Appointment"): "appointments"})
+    assert guessed is not None and known is not None
+    assert "appointment__" in guessed.code or 'appointment"' in guessed.code
+    assert "appointments" in known.code and "appointment__" not in known.code.replace("appointments__", "")
+
+
+def test_a_join_no_project_relation_explains_is_not_exact() -> None:
+    code = "User.query.join(Invoice).filter(Invoice.amount > 5).all()"
+    result = translate_query(code, {"User": "User", "Invoice": "Invoice"}, {("User", "Appointment"): "appointments"})
+    assert result is not None and not result.exact
+    assert any("Assumed the relation from User to Invoice" in note for note in result.notes)

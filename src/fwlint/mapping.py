@@ -233,6 +233,9 @@ class Mapper:
             translated = self._query(facts, span, call)
             if translated is not None:
                 suggestion, message = translated.code or None, _with_notes(rule.message, translated)
+        elif rule.translator == "current_user" and ".current_user" in canonical:
+            # ``current_user.orders`` → ``request.user.orders``; a call (``get_current_user()``) keeps its bare form.
+            suggestion = "request.user" + canonical.split(".current_user", 1)[1]
         elif rule.translator == "url_map_converters":
             suggestion = self.structure.converter_sites.get((facts.path, span.line))
         elif rule.translator and call is not None:
@@ -255,7 +258,7 @@ class Mapper:
         if code is None:
             return None
         self._folded.append(chain.span)
-        translated = translate_query(code, self._models_in(facts, code))
+        translated = translate_query(code, self._models_in(facts, code), self.data.relations)
         entry: dict[str, Any] = {
             "file": facts.path,
             "line": chain.span.line,

@@ -7,6 +7,7 @@ suggestion up here by (file, line); the report's ``inventory.models`` and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from fwlint.link.form_types import FieldSpec, FormSpec
@@ -39,6 +40,8 @@ class DataLayer:
     form_field_sites: dict[tuple[str, int], tuple[FormSpec, FieldSpec]] = field(default_factory=dict)
     # Model names by qualname, for query sites.
     model_names: dict[str, str] = field(default_factory=dict)
+    # Django lookup names between models: (from model, to model) -> name, for query joins.
+    relations: dict[tuple[str, str], str] = field(default_factory=dict)
 
     # ------------------------------------------------------------- lookups
     def model_at(self, file: str, line: int) -> SiteTranslation | None:
@@ -111,16 +114,28 @@ class DataLayer:
         return SiteTranslation("", [f"`{model.name}.{member.name}` needs no field of its own in Django"], True)
 
     def _reverse_owner(self, model: ModelSpec, member: ColumnSpec | RelationshipSpec) -> SiteTranslation | None:
-        """The field on the other model that declares this relationship's reverse side."""
+        """The field on the other model that declares this relationship's reverse side.
+
+        ``back_populates`` names it; otherwise it is the field whose ``related_name`` is this
+        relationship's name and that points back at this model (two models may both use
+        ``related_name="appointments"``)."""
         if not isinstance(member, RelationshipSpec) or member.target is None:
             return None
         other = self.schema.model_named(member.target)
         if other is None:
             return None
-        for candidate in self.model_code[other.qualname].fields:
-            if f'related_name="{member.name}"' in candidate.code:
-                note = f"`{model.name}.{member.name}` is the reverse accessor of `{other.name}.{candidate.name}`"
-                return SiteTranslation(candidate.code, [note, *candidate.notes], candidate.exact)
+        back = member.kwargs.get("back_populates")
+        pointing_back = (f'"{model.name}"', '"self"') if other.name == model.name else (f'"{model.name}"',)
+        candidates = self.model_code[other.qualname].fields
+        ranked = [c for c in candidates if isinstance(back, str) and c.name == back]
+        ranked += [
+            c
+            for c in candidates
+            if f'related_name="{member.name}"' in c.code and any(target in c.code for target in pointing_back)
+        ]
+        for candidate in ranked:
+            note = f"`{model.name}.{member.name}` is the reverse accessor of `{other.name}.{candidate.name}`"
+            return SiteTranslation(candidate.code, [note, *candidate.notes], candidate.exact)
         return None
 
     def _table_column(self, table: TableSpec) -> SiteTranslation:
@@ -137,6 +152,25 @@ class DataLayer:
         return SiteTranslation("", [f"`{table.table_name}` is not used as `secondary=` by any model"], False)
 
 
+RELATION_FIELD = re.compile(r'^(\w+) = models\.(?:ForeignKey|OneToOneField|ManyToManyField)\("(\w+)"')
+RELATED_NAME = re.compile(r'related_name="(\w+)"')
+
+
+def _relations(model_code: dict[str, ModelCode]) -> dict[tuple[str, str], str]:
+    """Forward names (the field) and reverse names (``related_name``, else the model's name)."""
+    relations: dict[tuple[str, str], str] = {}
+    for code in model_code.values():
+        for candidate in code.fields:
+            match = RELATION_FIELD.match(candidate.code)
+            if match is None:
+                continue
+            target = code.name if match.group(2) == "self" else match.group(2)
+            relations.setdefault((code.name, target), match.group(1))
+            related = RELATED_NAME.search(candidate.code)
+            relations.setdefault((target, code.name), related.group(1) if related else code.name.lower())
+    return relations
+
+
 def _source_names(source: str) -> set[str]:
     return {part.strip() for part in source.replace("+", ",").split(",")}
 
@@ -150,6 +184,7 @@ def build_data_layer(index: ProjectIndex) -> DataLayer:
     layer = DataLayer(schema=schema, orm_sites=sites)
     layer.model_code = {model.qualname: django_model(model, schema) for model in schema.models}
     layer.model_names = {model.qualname: model.name for model in schema.models}
+    layer.relations = _relations(layer.model_code)
     layer.forms = discover_forms(index)
     for form in layer.forms:
         layer.form_code[form.qualname] = django_form(form, schema)

@@ -72,17 +72,21 @@ class QueryTranslation:
     imports: list[str] = field(default_factory=list)  # import lines the code needs (models excluded)
 
 
-def translate_query(code: str, models: Mapping[str, str]) -> QueryTranslation | None:
+def translate_query(
+    code: str, models: Mapping[str, str], relations: Mapping[tuple[str, str], str] | None = None
+) -> QueryTranslation | None:
     """Translate one SQLAlchemy query expression; None when it is not a query understood here.
 
     ``models`` maps names as written in ``code`` (``"User"``, ``"m.Book"``) to the
-    Django model class name.
+    Django model class name.  ``relations`` gives, when the project's models are known,
+    the Django lookup name from one model to another (``("User", "Appointment")`` →
+    ``"appointments"``), so joins need no guessing.
     """
     try:
         node, target = _parse(code)
     except _Unsupported:
         return None
-    translator = _Translator(models, target)
+    translator = _Translator(models, target, relations or {})
     try:
         result = translator.translate(node)
     except (_Unsupported, RecursionError):  # RecursionError: absurdly deep nesting, not a query to port
@@ -583,8 +587,11 @@ class _Result:
 class _Translator:
     """One translation: holds the notes, the exactness and the models in scope."""
 
-    def __init__(self, models: Mapping[str, str], target: str | None) -> None:
+    def __init__(
+        self, models: Mapping[str, str], target: str | None, relations: Mapping[tuple[str, str], str] | None = None
+    ) -> None:
         self.models = dict(models)
+        self.relations = dict(relations or {})
         self.target = target
         self.notes: list[str] = []
         self.exact = True
@@ -1564,15 +1571,23 @@ class _Translator:
             if name is not None:
                 self.note(f"The ON clause was dropped: Django joins through the relation `{name}`")
                 return name
+        known = self.relations.get((query.model, model))
+        if known is not None:
+            return known
         name = model.lower()
         previous = [j for j in query.joins if j.model is not None]
         if previous:
             self.note(f"Assumed {model} is joined through {previous[-1].model} as `{previous[-1].path}__{name}`")
             return f"{previous[-1].path}__{name}"
-        self.note(
+        assumed = (
             f"Assumed the relation from {query.model} to {model} is named `{name}` "
             "(Django's default query name; use the related_name if one is set)"
         )
+        if self.relations:
+            # The project's models are known and none links these two: the guess is likely wrong.
+            self.lossy(assumed)
+        else:
+            self.note(assumed)
         return name
 
     def relation_from_onclause(self, query: _Query, model: str, onclause: cst.BaseExpression) -> str | None:
@@ -1583,9 +1598,14 @@ class _Translator:
         for side in sides:
             if side is not None and side[0] == query.model and side[1].endswith("_id"):
                 return side[1][: -len("_id")]
-        for side in sides:
+        for i, side in enumerate(sides):
             if side is not None and side[0] == model and side[1].endswith("_id"):
-                return model.lower()
+                other = sides[1 - i]
+                joined = [j for j in query.joins if other is not None and j.model == other[0] != query.model]
+                if joined and other is not None:
+                    # ``join(B, B.a_id == A.id)`` after ``join(A)``: B is reached through A.
+                    return f"{joined[-1].path}__{self.relations.get((other[0], model), model.lower())}"
+                return self.relations.get((query.model, model), model.lower())
         return None
 
     def apply(self, query: _Query, link: _Link, position: int) -> None:
