@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fwlint.facts import CallValue, ClassDef, FileFacts, FunctionDef
+from fwlint.facts import CallValue, ClassDef, FileFacts, FunctionDef, Ref
 from fwlint.frameworks import framework_of_root
 
 MAX_STEPS = 24
@@ -141,6 +141,26 @@ MODEL_BASES = frozenset({"flask_sqlalchemy.SQLAlchemy.Model", "sqlalchemy.orm.De
 MODEL_MEMBERS = frozenset({"query", "query_class", "metadata", "__table__", "__tablename__", "registry"})
 
 
+# What a model class gets from its declarative base; any other attribute read through a model
+# (a ``backref`` another model adds, a column set up dynamically) is the project's own.
+DECLARATIVE_MEMBERS = frozenset(
+    {"query", "query_class", "metadata", "registry", "__table__", "__tablename__", "__mapper__", "__table_args__",
+     "__init__", "__repr__", "__abstract__", "__mapper_args__"}
+)  # fmt: skip
+DECLARATIVE_PREFIXES = ("flask_sqlalchemy.SQLAlchemy.Model.", "sqlalchemy.orm.DeclarativeBase.")
+
+
+def _project_attribute(name: str) -> bool:
+    """``db.Model.registration_form`` (a backref) or ``db.m`` (set by the project on ``db``)."""
+    for prefix in DECLARATIVE_PREFIXES:
+        if name.startswith(prefix):
+            return name[len(prefix) :].split(".", 1)[0] not in DECLARATIVE_MEMBERS
+    if name.startswith(FLASK_SQLALCHEMY_DB):
+        member = name[len(FLASK_SQLALCHEMY_DB) :].split(".", 1)[0]
+        return member[:1].islower() and member not in FLASK_SQLALCHEMY_OWN
+    return False
+
+
 def _split(path: str) -> list[str]:
     return path.split(".")
 
@@ -208,6 +228,8 @@ class ProjectIndex:
                 # (``pkg/__init__.py: from .sub import sub`` would otherwise rewrite ``pkg.sub`` forever)
                 replacement = self.aliases[head]
             elif head in self.instances:
+                if len(rest) > 1 and rest[0] == "Model" and self._model_class_defines(self.instances[head], rest[1]):
+                    return None  # ``db.Model.get_or_404`` from the project's own ``model_class``
                 replacement = self.instances[head].call.callee + "()"
             elif head.endswith("()"):
                 inner = head[:-2]
@@ -231,6 +253,10 @@ class ProjectIndex:
         found: list[str] = []
         for base in self.classes[class_path][0].bases:
             canonical = self.canonical(base)
+            if canonical == "flask_sqlalchemy.SQLAlchemy.Model" and member is not None and base.endswith(".Model"):
+                db = self.instance_of(base[: -len(".Model")])
+                if db is not None and self._model_class_defines(db, member):
+                    return None  # the project's own model base class defines it
             if canonical is None:
                 resolved = self.resolve_project(base)
                 if resolved in self.classes and resolved != class_path:
@@ -244,13 +270,26 @@ class ProjectIndex:
                     return canonical
         return found[0] if found else None
 
+    def _model_class_defines(self, instance: Instance, member: str) -> bool:
+        """``SQLAlchemy(model_class=declarative_base(cls=Base))``: whether the project's ``Base``
+        defines what ``db.Model.<member>`` names."""
+        model_class = dict(instance.call.kwargs).get("model_class")
+        if isinstance(model_class, CallValue):
+            model_class = dict(model_class.kwargs).get("cls")
+        if not isinstance(model_class, Ref):
+            return False
+        return self._defines(self.resolve_project(model_class.path), member, set())
+
     def _defines(self, class_path: str, member: str, seen: set[str]) -> bool:
         """Whether a project class or one of its project bases defines ``member`` itself."""
         if class_path in seen or class_path not in self.classes:
             return False
         seen.add(class_path)
         cls = self.classes[class_path][0]
-        if member in cls.methods or member in cls.attributes or member in cls.annotations:
+        if member in cls.methods or member in cls.attributes:
+            return True
+        # A bare annotation is a type hint (``Model: type[Base]``), except SQLAlchemy's ``x: Mapped[int]``.
+        if "Mapped[" in cls.annotations.get(member, ""):
             return True
         return any(self._defines(self.resolve_project(base), member, seen) for base in cls.bases)
 
@@ -298,6 +337,8 @@ class ProjectIndex:
         raw = self._framework_path(path)
         name = _api_name(raw) if raw is not None else None
         result = self._public(name) if name is not None else None
+        if result is not None and _project_attribute(result):
+            result = None
         self._canonical_cache[path] = result
         return result
 
