@@ -230,7 +230,7 @@ class Mapper:
                 # An empty suggestion is an answer too: nothing to write (Django's implicit ``id``).
                 suggestion, message = translated.code, _with_notes(_lead(rule.message), translated)
         elif rule.translator == "query":
-            translated = self._query(facts, span, call)
+            translated = self._query(facts, span, call, rule)
             if translated is not None:
                 suggestion, message = translated.code or None, _with_notes(rule.message, translated)
         elif rule.translator == "current_user" and ".current_user" in canonical:
@@ -249,7 +249,7 @@ class Mapper:
             self.mapped += 1
 
     # ----------------------------------------------------------------- queries
-    def _query(self, facts: FileFacts, span: Span, call: Call | None) -> SiteTranslation | None:
+    def _query(self, facts: FileFacts, span: Span, call: Call | None, rule: Rule) -> SiteTranslation | None:
         """The Django QuerySet code for the query that starts at ``span``, once per query."""
         chain = self._chains.get((span.line, span.column)) or call
         if chain is None:
@@ -264,6 +264,8 @@ class Mapper:
             "line": chain.span.line,
             "column": chain.span.column,
             "code": code,
+            "rule": rule.code,
+            "effort": rule.effort,
             "target": None,
         }
         self.queries.append(entry)
@@ -351,7 +353,9 @@ class Mapper:
         self.add(facts, rule, site.span, rule.source[0], None, f"{lead}: {rule.message}")
 
     def map_data_structure(self, files: dict[str, FileFacts]) -> None:
-        """Findings about the project's shape rather than one call: migrations, auth decorators."""
+        """Findings about the project's shape rather than one call: models and forms that reach
+        their framework base only through project classes, migrations, auth decorators."""
+        self._class_declarations(files)
         rule = self.catalog.rules.get(STRUCTURAL["migrations-folder"])
         if rule is not None:
             for facts in files.values():
@@ -367,6 +371,23 @@ class Mapper:
                 name = function.qualname.rsplit(".", 1)[-1]
                 suggestion = f"{name} = user_passes_test(lambda user: user.is_authenticated)  # + the original check"
                 self.add(facts, rule, function.span, rule.source[0], suggestion, f"{lead}: {rule.message}")
+
+    def _class_declarations(self, files: dict[str, FileFacts]) -> None:
+        """``class Note(PetRecord)`` names no framework class on its line, yet it is a model too."""
+        rules = {r.translator: r for r in self.catalog.for_direction(self.source) if r.translator in ("model", "form")}
+        declared = [("model", m.file, m.span) for m in self.data.schema.models]
+        declared += [("form", f.file, f.span) for f in self.data.forms]
+        for translator, file, span in declared:
+            rule = rules.get(translator)
+            facts = files.get(file)
+            if rule is None or facts is None or (file, span.line, translator) in self._claimed:
+                continue
+            self._claimed.add((file, span.line, translator))
+            translated = DECLARATION_TRANSLATORS[translator](self.data, file, span.line)
+            if translated is not None and self.add(
+                facts, rule, span, rule.source[0], translated.code, _with_notes(_lead(rule.message), translated)
+            ):
+                self.mapped += 1
 
     def _auth_decorators(self, files: dict[str, FileFacts]) -> list[tuple[FileFacts, FunctionDef, int]]:
         """Project functions used as decorators whose body looks at ``current_user``."""
