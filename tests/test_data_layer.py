@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from typing import Any
 
 import libcst as cst
@@ -17,7 +18,7 @@ import pytest
 
 from fwlint.report.model import Report
 
-from .conftest import FIXTURES, ROOT, scan_dir, validated_json
+from .conftest import FIXTURES, ROOT, SEARCH_APP, scan_dir, scan_source, validated_json
 
 GOLDEN = ROOT / "tests" / "golden" / "flask_clinic_data_layer.json"
 
@@ -187,3 +188,34 @@ def test_clinic_data_layer_matches_the_reviewed_snapshot(clinic_report: Report) 
     if os.environ.get("FWLINT_UPDATE_GOLDEN"):
         GOLDEN.write_text(json.dumps(snapshot, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     assert snapshot == json.loads(GOLDEN.read_text(encoding="utf-8"))
+
+
+REVISION = '''\
+"""{message}"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "{revision}"
+down_revision = {down}
+
+
+def upgrade():
+    op.add_column("users", sa.Column("{column}", sa.String(80), nullable=True))
+
+
+def downgrade():
+    op.drop_column("users", "{column}")
+'''
+
+
+def test_revision_folders_without_an_env_are_one_finding_each(tmp_path: Path) -> None:
+    files = {
+        "app.py": SEARCH_APP,
+        "app_migrations/201501_init.py": REVISION.format(message="init", revision="a1", down="None", column="bio"),
+        "app_migrations/201502_more.py": REVISION.format(message="more", revision="b2", down='"a1"', column="tz"),
+    }
+    report = scan_source(tmp_path, files)
+    found = [(f.file, f.rule) for f in report.findings if f.file.startswith("app_migrations/")]
+    assert found == [("app_migrations/201501_init.py", "FD690")]
+    assert "2 revisions" in report.findings[[f.rule for f in report.findings].index("FD690")].message

@@ -101,7 +101,8 @@ def test_models_and_forms_declared_through_project_bases_get_their_own_finding(t
                 "from flask import Flask\nfrom flask_sqlalchemy import SQLAlchemy\nfrom flask_wtf import FlaskForm\n"
                 "from wtforms import StringField\n\n"
                 "app = Flask(__name__)\ndb = SQLAlchemy(app)\n\n\n"
-                "class Record(db.Model):\n    __abstract__ = True\n    id = db.Column(db.Integer, primary_key=True)\n\n\n"
+                "class Record(db.Model):\n    __abstract__ = True\n"
+                "    id = db.Column(db.Integer, primary_key=True)\n\n\n"
                 "class Note(Record):\n    body = db.Column(db.Text, nullable=False)\n\n\n"
                 "class BaseForm(FlaskForm):\n    pass\n\n\n"
                 "class NoteForm(BaseForm):\n    body = StringField('Body')\n"
@@ -109,7 +110,8 @@ def test_models_and_forms_declared_through_project_bases_get_their_own_finding(t
         },
     )
     models = {(f.line, f.rule) for f in report.findings if f.rule in ("FD601", "FD701")}
-    assert {(10, "FD601"), (15, "FD601"), (19, "FD701"), (23, "FD701")} <= models
+    expected = {(10, "FD601"), (15, "FD601"), (19, "FD701"), (23, "FD701")}
+    assert expected <= models
     note = next(f for f in report.findings if f.rule == "FD601" and f.line == 15)
     assert "class Note(Record):" in note.suggestion and "body = models.TextField()" in note.suggestion
 

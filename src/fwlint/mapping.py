@@ -356,14 +356,7 @@ class Mapper:
         """Findings about the project's shape rather than one call: models and forms that reach
         their framework base only through project classes, migrations, auth decorators."""
         self._class_declarations(files)
-        rule = self.catalog.rules.get(STRUCTURAL["migrations-folder"])
-        if rule is not None:
-            for facts in files.values():
-                if _is_alembic_env(facts):
-                    folder = facts.path.rpartition("/")[0] or "."
-                    versions = sum(1 for f in self.index.files if f.path.startswith(f"{folder}/versions/"))
-                    lead = f"`{folder}/` holds an Alembic environment with {_plural(versions, 'revision')}"
-                    self.add(facts, rule, Span(1, 1, 1, 1), rule.source[0], rule.suggestion, f"{lead}: {rule.message}")
+        self._migrations(files)
         rule = self.catalog.rules.get(STRUCTURAL["auth-decorator"])
         if rule is not None:
             for facts, function, uses in self._auth_decorators(files):
@@ -371,6 +364,32 @@ class Mapper:
                 name = function.qualname.rsplit(".", 1)[-1]
                 suggestion = f"{name} = user_passes_test(lambda user: user.is_authenticated)  # + the original check"
                 self.add(facts, rule, function.span, rule.source[0], suggestion, f"{lead}: {rule.message}")
+
+    def _migrations(self, files: dict[str, FileFacts]) -> None:
+        """One finding per Alembic history: on its ``env.py``, or on the first revision of a
+        folder of revisions that has none (apps that point Alembic at several folders)."""
+        rule = self.catalog.rules.get(STRUCTURAL["migrations-folder"])
+        if rule is None:
+            return
+        revisions = sorted(f.path for f in self.index.files if _is_alembic_revision(f))
+        envs = sorted(f.path for f in self.index.files if _is_alembic_env(f))
+        covered: set[str] = set()
+        anchors: list[tuple[str, str, int]] = []  # (file, folder, revisions)
+        for env in envs:
+            folder = env.rpartition("/")[0]
+            inside = [r for r in revisions if r.startswith(f"{folder}/" if folder else "")]
+            covered.update(inside)
+            anchors.append((env, folder or ".", len(inside)))
+        by_folder: dict[str, list[str]] = {}
+        for revision in revisions:
+            if revision not in covered:
+                by_folder.setdefault(revision.rpartition("/")[0] or ".", []).append(revision)
+        anchors += [(paths[0], folder, len(paths)) for folder, paths in by_folder.items()]
+        for path, folder, count in anchors:
+            facts = files.get(path)
+            if facts is not None:
+                lead = f"`{folder}/` holds an Alembic history of {_plural(count, 'revision')}"
+                self.add(facts, rule, Span(1, 1, 1, 1), rule.source[0], rule.suggestion, f"{lead}: {rule.message}")
 
     def _class_declarations(self, files: dict[str, FileFacts]) -> None:
         """``class Note(PetRecord)`` names no framework class on its line, yet it is a model too."""
@@ -425,6 +444,14 @@ def _is_alembic_env(facts: FileFacts) -> bool:
     )
 
 
+def _is_alembic_revision(facts: FileFacts) -> bool:
+    """A revision script: module-level ``upgrade()``/``downgrade()`` next to ``from alembic import op``."""
+    functions = {f.qualname for f in facts.functions}
+    if f"{facts.module}.upgrade" not in functions or f"{facts.module}.downgrade" not in functions:
+        return False
+    return any(target == "alembic.op" or target.startswith("alembic.op.") for target in facts.aliases.values())
+
+
 def _inside(inner: Span, outer: Span) -> bool:
     return (outer.line, outer.column) <= (inner.line, inner.column) and (inner.end_line, inner.end_column) <= (
         outer.end_line,
@@ -454,12 +481,9 @@ def map_project(
     """Findings for the selected files (all by default); the index still covers the project."""
     mapper = Mapper(index, structure, catalog, source, data)
     files = {f.path: f for f in index.files if selected(f.path)}
-    # Alembic revisions are history, not code to port: the environment's finding covers them.
-    revisions = tuple(
-        f"{f.path.rpartition('/')[0]}/versions/" for f in index.files if source == "flask" and _is_alembic_env(f)
-    )
     for facts in files.values():
-        if revisions and facts.path.startswith(revisions):
+        # Alembic revisions are history, not code to port: one finding covers them all.
+        if source == "flask" and _is_alembic_revision(facts):
             continue
         mapper.map_file(facts)
     mapper.map_structure(files)

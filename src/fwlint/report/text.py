@@ -27,28 +27,30 @@ def _count(number: int, noun: str) -> str:
 
 
 def _data_layer(report: Report, limit: int | None) -> Table:
-    """Models and forms, a row each: where, what, and how close the Django translation is."""
+    """Models and forms, a row each: where, what it becomes, and whether the translation needs review."""
     table = Table(title="Models and forms", box=box.SIMPLE_HEAD, title_justify="left", title_style="bold")
     table.add_column("line", justify="right", style="dim", no_wrap=True)
-    table.add_column("class", overflow="fold", ratio=1)
+    # The class column also carries the file rows: wide enough for a path, within 80 columns.
+    paths = [m["file"] for m in report.models] + [f["file"] for f in report.forms]
+    table.add_column("class", overflow="fold", min_width=min(max(map(len, paths), default=10), 36))
     table.add_column("fields", justify="right")
-    table.add_column("Django", overflow="fold", ratio=1)
-    rows: list[tuple[str, int, str, int, str]] = []
+    table.add_column("Django (* = read the notes)", overflow="fold")
+    rows: list[tuple[str, int, str, int, str, str]] = []
     for model in report.models:
-        target = "abstract model" if model["abstract"] else f"models.Model, db_table={model['table']}"
-        exact = "" if model["target"]["exact"] else " (review)"
-        rows.append((model["file"], model["line"], model["name"], len(model["fields"]), target + exact))
+        target = "abstract Model" if model["abstract"] else f"Model, table {model['table']}"
+        review = "" if model["target"]["exact"] else " *"
+        rows.append((model["file"], model["line"], model["name"], len(model["fields"]), target, review))
     for form in report.forms:
-        target = f"ModelForm of {form['model_form']}" if form["model_form"] else "forms.Form"
-        exact = "" if form["target"]["exact"] else " (review)"
-        rows.append((form["file"], form["line"], form["name"], len(form["fields"]), target + exact))
+        target = f"ModelForm({form['model_form']})" if form["model_form"] else "Form"
+        review = "" if form["target"]["exact"] else " *"
+        rows.append((form["file"], form["line"], form["name"], len(form["fields"]), target, review))
     rows.sort()
     current = None
-    for file, line, name, fields, target in rows if limit is None else rows[:limit]:
+    for file, line, name, fields, target, review in rows if limit is None else rows[:limit]:
         if file != current:
             current = file
             table.add_row("", Text(file, style="bold cyan"), "", "")
-        table.add_row(str(line), escape(name), str(fields), escape(target))
+        table.add_row(str(line), escape(name), str(fields), escape(target + review))
     if limit is not None and len(rows) > limit:
         table.caption = f"… and {len(rows) - limit} more (--format json)"
     return table
