@@ -12,13 +12,8 @@ from fwlint.config import Settings
 from fwlint.detection import choose_direction, detect
 from fwlint.engine import Progress, extract, plan
 from fwlint.estimate import roll_up
-from fwlint.inventory import auth_entries, form_entries, model_entries
-from fwlint.link import ProjectIndex
-from fwlint.link.flask_routes import FlaskStructure, build_flask_structure
-from fwlint.mapping import map_project, route_entries
 from fwlint.report.model import Report
 from fwlint.rules_engine.catalog import Catalog, load_catalog
-from fwlint.translate.data_layer import DataLayer, build_data_layer
 
 
 def scan(
@@ -62,6 +57,14 @@ def scan(
     )
     report.templates = [{"file": t.path, "lines": t.lines} for t in project.templates]
     if source is not None:
+        # Imported here: an unchanged tree is answered from the report cache above without
+        # loading the linker and translators (libcst among them).
+        from fwlint.inventory import auth_entries, form_entries, model_entries
+        from fwlint.link import ProjectIndex
+        from fwlint.link.flask_routes import FlaskStructure, build_flask_structure
+        from fwlint.mapping import map_project, route_entries
+        from fwlint.translate.data_layer import DataLayer, build_data_layer
+
         index = ProjectIndex(project.files)
         structure = build_flask_structure(index) if source == "flask" else FlaskStructure()
         data = build_data_layer(index) if source == "flask" else DataLayer()

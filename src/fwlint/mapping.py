@@ -15,7 +15,6 @@ from fwlint.link.index import ProjectIndex
 from fwlint.report.model import Finding, RouteEntry
 from fwlint.rules_engine.catalog import Catalog, Rule
 from fwlint.translate.data_layer import DataLayer, SiteTranslation
-from fwlint.translate.django_queries import translate_query
 from fwlint.translate.flask_calls import CALL_TRANSLATORS, SITE_TRANSLATORS, Context
 from fwlint.translate.values import code_of
 
@@ -258,6 +257,8 @@ class Mapper:
         if code is None:
             return None
         self._folded.append(chain.span)
+        from fwlint.translate.django_queries import translate_query  # libcst: only when there are queries
+
         translated = translate_query(code, self._models_in(facts, code), self.data.relations)
         entry: dict[str, Any] = {
             "file": facts.path,
