@@ -71,8 +71,8 @@ def scan(
         result = map_project(index, structure, catalog, source, _selector(only_files), data)
         report.findings = result.findings
         report.routes = route_entries(structure)
-        report.models = model_entries(data)
-        report.forms = form_entries(data)
+        report.models = model_entries(data, _selector(only_files))
+        report.forms = form_entries(data, _selector(only_files))
         report.queries = result.queries
         report.auth = auth_entries(result.findings)
         report.coverage_mapped = result.mapped

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fwlint.link.orm_types import ColumnSpec, TypeSpec
@@ -23,9 +24,11 @@ def _type_text(spec: TypeSpec | None, column: ColumnSpec) -> str:
     return spec.name + (f"({', '.join(arguments)})" if arguments else "")
 
 
-def model_entries(data: DataLayer) -> list[dict[str, Any]]:
+def model_entries(data: DataLayer, selected: Callable[[str], bool] = lambda path: True) -> list[dict[str, Any]]:
     entries = []
     for model in data.schema.models:
+        if not selected(model.file):
+            continue
         code = data.model_code[model.qualname]
         fields: list[dict[str, Any]] = []
         for column in model.columns:
@@ -68,9 +71,11 @@ def model_entries(data: DataLayer) -> list[dict[str, Any]]:
     return entries
 
 
-def form_entries(data: DataLayer) -> list[dict[str, Any]]:
+def form_entries(data: DataLayer, selected: Callable[[str], bool] = lambda path: True) -> list[dict[str, Any]]:
     entries = []
     for form in data.forms:
+        if not selected(form.file):
+            continue
         code = data.form_code[form.qualname]
         translated = {f.name: f for f in code.fields}
         fields = []

@@ -8,7 +8,9 @@ suggestion up here by (file, line); the report's ``inventory.models`` and
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from fwlint.link.form_types import FieldSpec, FormSpec
 from fwlint.link.index import ProjectIndex
@@ -17,6 +19,8 @@ from fwlint.link.sqlalchemy_models import OrmSites, discover_models
 from fwlint.link.wtforms_forms import discover_forms
 from fwlint.translate.django_forms import FormCode, FormFieldCode, django_form
 from fwlint.translate.django_models import FieldCode, ModelCode, django_field, django_model, django_relationship
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -33,15 +37,23 @@ class DataLayer:
     schema: OrmSchema = field(default_factory=OrmSchema)
     orm_sites: OrmSites = field(default_factory=OrmSites)
     forms: list[FormSpec] = field(default_factory=list)
-    model_code: dict[str, ModelCode] = field(default_factory=dict)  # by model qualname
-    form_code: dict[str, FormCode] = field(default_factory=dict)  # by form qualname
+    # Django code by model / form qualname, computed on first use: a scan of a few files asks
+    # for the few models and forms those files touch.
+    model_code: dict[str, ModelCode] = field(default_factory=dict)
+    form_code: dict[str, FormCode] = field(default_factory=dict)
     # Form class line and field lines, keyed by (file, line).
     form_sites: dict[tuple[str, int], FormSpec] = field(default_factory=dict)
     form_field_sites: dict[tuple[str, int], tuple[FormSpec, FieldSpec]] = field(default_factory=dict)
     # Model names by qualname, for query sites.
     model_names: dict[str, str] = field(default_factory=dict)
-    # Django lookup names between models: (from model, to model) -> name, for query joins.
-    relations: dict[tuple[str, str], str] = field(default_factory=dict)
+    _relations: dict[tuple[str, str], str] | None = None
+
+    @property
+    def relations(self) -> dict[tuple[str, str], str]:
+        """Django lookup names between models: (from model, to model) -> name, for query joins."""
+        if self._relations is None:
+            self._relations = _relations([self.model_code[m.qualname] for m in self.schema.models])
+        return self._relations
 
     # ------------------------------------------------------------- lookups
     def model_at(self, file: str, line: int) -> SiteTranslation | None:
@@ -146,7 +158,8 @@ class DataLayer:
                 ):
                     note = f"the association table `{table.table_name}` becomes `{model.name}.{candidate.name}`"
                     return SiteTranslation(candidate.code, [note, *candidate.notes], candidate.exact)
-        for model_code in self.model_code.values():
+        for model in self.schema.models:
+            model_code = self.model_code[model.qualname]
             if f'db_table = "{table.table_name}"' in model_code.code:
                 return SiteTranslation(model_code.code, model_code.notes, model_code.exact)
         return SiteTranslation("", [f"`{table.table_name}` is not used as `secondary=` by any model"], False)
@@ -156,10 +169,10 @@ RELATION_FIELD = re.compile(r'^(\w+) = models\.(?:ForeignKey|OneToOneField|ManyT
 RELATED_NAME = re.compile(r'related_name="(\w+)"')
 
 
-def _relations(model_code: dict[str, ModelCode]) -> dict[tuple[str, str], str]:
+def _relations(model_code: list[ModelCode]) -> dict[tuple[str, str], str]:
     """Forward names (the field) and reverse names (``related_name``, else the model's name)."""
     relations: dict[tuple[str, str], str] = {}
-    for code in model_code.values():
+    for code in model_code:
         for candidate in code.fields:
             match = RELATION_FIELD.match(candidate.code)
             if match is None:
@@ -169,6 +182,18 @@ def _relations(model_code: dict[str, ModelCode]) -> dict[tuple[str, str], str]:
             related = RELATED_NAME.search(candidate.code)
             relations.setdefault((target, code.name), related.group(1) if related else code.name.lower())
     return relations
+
+
+class _Computed(dict[str, T]):
+    """A dict whose missing entries are computed by ``make`` and kept."""
+
+    def __init__(self, make: Callable[[str], T]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: str) -> T:
+        value = self[key] = self.make(key)
+        return value
 
 
 def _source_names(source: str) -> set[str]:
@@ -182,12 +207,13 @@ def _form_field(translated: FormFieldCode) -> SiteTranslation:
 def build_data_layer(index: ProjectIndex) -> DataLayer:
     schema, sites = discover_models(index)
     layer = DataLayer(schema=schema, orm_sites=sites)
-    layer.model_code = {model.qualname: django_model(model, schema) for model in schema.models}
+    models = {model.qualname: model for model in schema.models}
+    layer.model_code = _Computed(lambda qualname: django_model(models[qualname], schema))
     layer.model_names = {model.qualname: model.name for model in schema.models}
-    layer.relations = _relations(layer.model_code)
     layer.forms = discover_forms(index)
+    forms = {form.qualname: form for form in layer.forms}
+    layer.form_code = _Computed(lambda qualname: django_form(forms[qualname], schema))
     for form in layer.forms:
-        layer.form_code[form.qualname] = django_form(form, schema)
         layer.form_sites[(form.file, form.span.line)] = form
         for spec in form.fields:
             if spec.inherited_from is None:
