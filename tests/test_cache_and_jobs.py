@@ -13,7 +13,7 @@ from fwlint.api import scan
 from fwlint.config import Settings
 from fwlint.report.model import Report
 
-from .conftest import scan_dir, validated_json
+from .conftest import FIXTURES, scan_dir, validated_json
 
 APP_FACTORY = """\
 from flask import Flask, request
@@ -329,3 +329,26 @@ def test_parallel_scan_fills_and_reads_the_cache(big_project: Path, tmp_path: Pa
     assert first.stats["parsed"] == 18
     assert second.stats["from_cache"] == 18
     assert comparable(first) == comparable(second)
+
+
+def test_query_translations_and_the_catalog_are_kept_between_scans(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scan of a few files after a full scan translates no query again and parses no TOML."""
+    from fwlint.rules_engine import catalog as catalog_module
+    from fwlint.translate import django_queries
+
+    shop = FIXTURES / "flask_shop"
+    cache_dir = tmp_path / "cache"
+    full = cached_scan(shop, cache_dir)
+    expected = {(q["file"], q["line"]): q["target"] for q in full.queries if q["file"] == "shop/api/views.py"}
+    assert expected and all(expected.values())
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("translated again")
+
+    monkeypatch.setattr(django_queries, "translate_query", refuse)
+    monkeypatch.setattr(catalog_module, "load_catalog", refuse)
+    monkeypatch.setattr("fwlint.api.load_catalog", refuse)
+    partial = scan(shop, Settings(cache=True, cache_dir=str(cache_dir), jobs=1), only_files={"shop/api/views.py"})
+    assert {(q["file"], q["line"]): q["target"] for q in partial.queries} == expected

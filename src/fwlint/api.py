@@ -8,12 +8,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fwlint import __version__
+from fwlint.cache import FactCache
 from fwlint.config import Settings
 from fwlint.detection import choose_direction, detect
-from fwlint.engine import Progress, extract, plan
+from fwlint.engine import Progress, analysis_salt, extract, plan
 from fwlint.estimate import roll_up
 from fwlint.report.model import Report
 from fwlint.rules_engine.catalog import Catalog, load_catalog
+
+# Query translations kept between scans (most recent last).
+QUERY_MEMO_SIZE = 50_000
 
 
 def scan(
@@ -41,7 +45,7 @@ def scan(
             return cached
     # The catalog is read only now: an unchanged tree's report needs none (the cache salt
     # already covers the rule files).
-    catalog = catalog or load_catalog(settings.rule_files, settings.ignore)
+    catalog = catalog or _catalog(work.cache, settings)
     project = extract(work, progress, None if only_files is None else _selector(only_files))
     extracted = time.perf_counter()
     detected, counts = detect(project.files)
@@ -68,7 +72,14 @@ def scan(
         index = ProjectIndex(project.files)
         structure = build_flask_structure(index) if source == "flask" else FlaskStructure()
         data = build_data_layer(index) if source == "flask" else DataLayer()
-        result = map_project(index, structure, catalog, source, _selector(only_files), data)
+        memo_name = f"queries-{analysis_salt()}"
+        memo = work.cache.get_blob(memo_name) if work.cache is not None else None
+        query_memo: dict[str, object] = memo if isinstance(memo, dict) else {}
+        known = len(query_memo)
+        result = map_project(index, structure, catalog, source, _selector(only_files), data, query_memo)
+        if work.cache is not None and len(query_memo) != known:
+            # Kept across scans so that checking a few files needs no query translation (nor libcst).
+            work.cache.put_blob(memo_name, dict(list(query_memo.items())[-QUERY_MEMO_SIZE:]))
         report.findings = result.findings
         report.routes = route_entries(structure)
         report.models = model_entries(data, _selector(only_files))
@@ -109,10 +120,25 @@ def _selector(only_files: set[str] | None) -> Callable[[str], bool]:
     return lambda path: path in chosen or path.startswith(prefixes)
 
 
+def _catalog(cache: FactCache | None, settings: Settings) -> Catalog:
+    """The rule catalog, parsed once and kept in the cache (TOML parsing dominates a small scan)."""
+    if cache is None:
+        return load_catalog(settings.rule_files, settings.ignore)
+    digest = hashlib.blake2b(repr((analysis_salt(), settings.rule_files, sorted(settings.ignore))).encode())
+    name = f"catalog-{digest.hexdigest()[:16]}"
+    cached = cache.get_blob(name)
+    if isinstance(cached, Catalog):
+        return cached
+    catalog = load_catalog(settings.rule_files, settings.ignore)
+    cache.put_blob(name, catalog)
+    return catalog
+
+
 def _report_key(fingerprint: str, settings: Settings, only_files: set[str] | None) -> str:
-    """Everything a report depends on besides the files (whose fingerprint covers the rules)."""
+    """Everything a report depends on besides the files: fwlint's own code and rules, the settings."""
     digest = hashlib.blake2b(digest_size=20)
     digest.update(fingerprint.encode())
+    digest.update(analysis_salt().encode())
     parts = (settings.source, settings.target, sorted(settings.ignore), settings.estimate, sorted(only_files or ()))
     digest.update(repr(parts).encode())
     return digest.hexdigest()

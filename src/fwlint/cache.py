@@ -109,6 +109,27 @@ class FactCache:
         except OSError:
             pass
 
+    # ------------------------------------------------------------------ blobs
+    def get_blob(self, name: str) -> object | None:
+        """A pickled object kept beside the facts (the parsed rule catalog, query translations)."""
+        try:
+            with open(self.directory / f"{name}.pickle", "rb") as handle:
+                loaded: object = pickle.load(handle)
+                return loaded
+        except Exception:
+            return None
+
+    def put_blob(self, name: str, value: object) -> None:
+        try:
+            self.prepare()
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.directory / f"{name}.pickle")
+        except (OSError, pickle.PicklingError):
+            pass
+
     # ------------------------------------------------------------ whole reports
     def get_report(self, key: str) -> object | None:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -53,6 +54,16 @@ def cache_salt(extra_rule_files: Sequence[str] = ()) -> str:
     sources = [*package.joinpath("extract").glob("*.py"), package / "facts.py", *catalog_files()]
     sources.extend(Path(p) for p in extra_rule_files)
     return f"{__version__}-{code_fingerprint(*sources)}"
+
+
+@functools.cache
+def analysis_salt() -> str:
+    """Version and hash of all of fwlint's code and rules: what a saved report or translation
+    depends on besides the project's files."""
+    package = Path(__file__).parent
+    from fwlint.rules_engine.catalog import catalog_files
+
+    return f"{__version__}-{code_fingerprint(*package.rglob('*.py'), *catalog_files())}"
 
 
 # A file to extract: the file, its bytes, its size, the size limit, and where to cache the result.

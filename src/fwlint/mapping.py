@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple, cast
 
 from fwlint.facts import Call, FileFacts, FunctionDef, Span
 from fwlint.frameworks import is_reportable_unmapped, unmapped_category
@@ -45,6 +46,13 @@ FOLDED_ROOTS = ("sqlalchemy.", "flask_sqlalchemy.", "wtforms.", "wtforms_sqlalch
 NAME_TOKEN = re.compile(r"[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*")
 
 
+class TranslatedQuery(NamedTuple):
+    code: str
+    notes: list[str]
+    exact: bool
+    kind: str
+
+
 @dataclass(slots=True)
 class MappingResult:
     findings: list[Finding]
@@ -72,6 +80,7 @@ class Mapper:
         self.structure = structure
         self.data = data or DataLayer()
         self.queries: list[dict[str, Any]] = []
+        self.query_memo: dict[str, object] = {}
         self._folded: list[Span] = []  # query spans of the file being mapped
         self._chains: dict[tuple[int, int], Call] = {}
         self._claimed: set[tuple[str, int, str]] = set()
@@ -257,9 +266,7 @@ class Mapper:
         if code is None:
             return None
         self._folded.append(chain.span)
-        from fwlint.translate.django_queries import translate_query  # libcst: only when there are queries
-
-        translated = translate_query(code, self._models_in(facts, code), self.data.relations)
+        translated = self._translate_query(code, self._models_in(facts, code))
         entry: dict[str, Any] = {
             "file": facts.path,
             "line": chain.span.line,
@@ -279,6 +286,22 @@ class Mapper:
             "notes": translated.notes,
         }
         return SiteTranslation(translated.code, translated.notes, translated.exact)
+
+    def _translate_query(self, code: str, models: dict[str, str]) -> TranslatedQuery | None:
+        """Translations are memoised by the query's text, the models it names and the shape of
+        the project's relations: a few changed files need few new translations."""
+        key = hashlib.blake2b(repr((code, sorted(models.items()), self.data.relations_digest)).encode()).hexdigest()
+        if key in self.query_memo:
+            return cast("TranslatedQuery | None", self.query_memo[key])
+        from fwlint.translate.django_queries import translate_query  # libcst: only for new queries
+
+        result = translate_query(code, models, self.data.relations)
+        # Plain tuples in the memo: unpickling the translator's own class would import libcst.
+        translated = (
+            TranslatedQuery(result.code, list(result.notes), result.exact, result.kind) if result is not None else None
+        )
+        self.query_memo[key] = translated
+        return translated
 
     def _call_code(self, facts: FileFacts, call: Call) -> str | None:
         """Source for a call recorded without its text (``db.session.add(book)``, ``User.query.get(5)``)."""
@@ -478,9 +501,14 @@ def map_project(
     source: str,
     selected: Callable[[str], bool] = lambda path: True,
     data: DataLayer | None = None,
+    query_memo: dict[str, object] | None = None,
 ) -> MappingResult:
-    """Findings for the selected files (all by default); the index still covers the project."""
+    """Findings for the selected files (all by default); the index still covers the project.
+
+    ``query_memo`` holds query translations from earlier scans and receives the new ones."""
     mapper = Mapper(index, structure, catalog, source, data)
+    if query_memo is not None:
+        mapper.query_memo = query_memo
     files = {f.path: f for f in index.files if selected(f.path)}
     for facts in files.values():
         # Alembic revisions are history, not code to port: one finding covers them all.

@@ -7,6 +7,8 @@ suggestion up here by (file, line); the report's ``inventory.models`` and
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,6 +49,23 @@ class DataLayer:
     # Model names by qualname, for query sites.
     model_names: dict[str, str] = field(default_factory=dict)
     _relations: dict[tuple[str, str], str] | None = None
+
+    @functools.cached_property
+    def relations_digest(self) -> str:
+        """What the relations between models depend on, without translating any model."""
+        shape = [
+            (
+                m.name,
+                m.table_name,
+                [
+                    (r.name, r.target, r.kwargs.get("back_populates"), repr(r.kwargs.get("backref")))
+                    for r in m.relationships
+                ],
+                [(c.name, c.foreign_key.target, c.foreign_key.model) for c in m.columns if c.foreign_key is not None],
+            )
+            for m in self.schema.models
+        ]
+        return hashlib.blake2b(repr(shape).encode(), digest_size=16).hexdigest()
 
     @property
     def relations(self) -> dict[tuple[str, str], str]:
