@@ -1,9 +1,9 @@
 """The data layer of both fixture apps, end to end: models field by field, forms, queries, auth.
 
-`flask_shop` is checked against a hand-written table below.  `flask_clinic`, which
-has every declaration style, is checked against a reviewed snapshot
-(`tests/golden/flask_clinic_data_layer.json`; regenerate with FWLINT_UPDATE_GOLDEN=1
-and read the diff before committing it).
+`flask_shop`'s models are checked against a hand-written table below.  Both fixtures'
+models, forms (every field and validator), query sites and auth sites are checked against
+reviewed snapshots (`tests/golden/<fixture>_data_layer.json`; regenerate with
+FWLINT_UPDATE_GOLDEN=1 and read the diff before committing it).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from fwlint.report.model import Report
 
 from .conftest import FIXTURES, ROOT, SEARCH_APP, scan_dir, scan_source, validated_json
 
-GOLDEN = ROOT / "tests" / "golden" / "flask_clinic_data_layer.json"
 
 # Every field of every shop model and the Django line that replaces it ("" = Django's implicit id).
 SHOP_MODELS: dict[str, dict[str, str]] = {
@@ -183,11 +182,13 @@ def _snapshot(report: Report) -> dict[str, Any]:
     }
 
 
-def test_clinic_data_layer_matches_the_reviewed_snapshot(clinic_report: Report) -> None:
-    snapshot = _snapshot(clinic_report)
+@pytest.mark.parametrize("fixture", ["flask_shop", "flask_clinic"])
+def test_data_layer_matches_the_reviewed_snapshot(fixture: str) -> None:
+    snapshot = _snapshot(scan_dir(FIXTURES / fixture))
+    golden = ROOT / "tests" / "golden" / f"{fixture}_data_layer.json"
     if os.environ.get("FWLINT_UPDATE_GOLDEN"):
-        GOLDEN.write_text(json.dumps(snapshot, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    assert snapshot == json.loads(GOLDEN.read_text(encoding="utf-8"))
+        golden.write_text(json.dumps(snapshot, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert snapshot == json.loads(golden.read_text(encoding="utf-8"))
 
 
 REVISION = '''\
