@@ -20,7 +20,6 @@ from fwlint.report.model import Report
 
 from .conftest import FIXTURES, ROOT, SEARCH_APP, scan_dir, scan_source, validated_json
 
-
 # Every field of every shop model and the Django line that replaces it ("" = Django's implicit id).
 SHOP_MODELS: dict[str, dict[str, str]] = {
     "User": {

@@ -140,9 +140,7 @@ def _meet_id(app):
 
 def test_url_map_matches_hand_checked_routes(members):
     app = members.create_app(TEST_CONFIG)
-    actual = {
-        rule.endpoint: (rule.rule, set(rule.methods) - {"HEAD", "OPTIONS"}) for rule in app.url_map.iter_rules()
-    }
+    actual = {rule.endpoint: (rule.rule, set(rule.methods) - {"HEAD", "OPTIONS"}) for rule in app.url_map.iter_rules()}
     assert actual == EXPECTED_ROUTES
     assert set(app.blueprints) == {"portal", "api", "security"}
     assert {"sqlalchemy", "security", "csrf"} <= set(app.extensions)
