@@ -106,7 +106,7 @@ def test_shop_model_findings_carry_the_same_code(shop_report: Report) -> None:
     assert implicit_id.suggestion == "" and "needs no field" in implicit_id.message
 
 
-@pytest.mark.parametrize("fixture", ["flask_shop", "flask_clinic"])
+@pytest.mark.parametrize("fixture", ["flask_shop", "flask_clinic", "flask_members"])
 def test_every_suggestion_and_inventory_snippet_is_valid_python(fixture: str) -> None:
     report = scan_dir(FIXTURES / fixture)
     data = validated_json(report)
@@ -181,7 +181,7 @@ def _snapshot(report: Report) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("fixture", ["flask_shop", "flask_clinic"])
+@pytest.mark.parametrize("fixture", ["flask_shop", "flask_clinic", "flask_members"])
 def test_data_layer_matches_the_reviewed_snapshot(fixture: str) -> None:
     snapshot = _snapshot(scan_dir(FIXTURES / fixture))
     golden = ROOT / "tests" / "golden" / f"{fixture}_data_layer.json"

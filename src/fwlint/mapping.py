@@ -28,6 +28,8 @@ STRUCTURAL = {
     "migrations-folder": "FD690",
     "auth-decorator": "FD890",
 }
+# Methods of the user object with no attribute of the same name on Django's user.
+ROLE_CHECKS = (".has_role", ".has_permission", ".get_auth_token")
 # What a hand-written auth decorator checks: the user object of each auth extension.
 CURRENT_USER_APIS = ("flask_login.current_user", "flask_jwt_extended.current_user", "flask_security.current_user")
 
@@ -241,9 +243,9 @@ class Mapper:
             translated = self._query(facts, span, call, rule)
             if translated is not None:
                 suggestion, message = translated.code or None, _with_notes(rule.message, translated)
-        elif rule.translator == "current_user" and ".current_user" in canonical:
+        elif rule.translator == "current_user" and ".current_user" in canonical and not canonical.endswith(ROLE_CHECKS):
             # ``current_user.orders`` → ``request.user.orders``; a call (``get_current_user()``) keeps its bare form.
-            suggestion = "request.user" + canonical.split(".current_user", 1)[1]
+            suggestion = "request.user" + canonical.split(".current_user", 1)[1].removesuffix("._get_current_object")
         elif rule.translator == "url_map_converters":
             suggestion = self.structure.converter_sites.get((facts.path, span.line))
         elif rule.translator and call is not None:
