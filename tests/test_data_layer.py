@@ -156,7 +156,8 @@ def _snapshot(report: Report) -> dict[str, Any]:
         "models": {
             m["name"]: {
                 "table": m["table"],
-                "fields": {f["name"]: target(f["target"]) for f in m["fields"]},
+                "fields": {f["name"]: {"source": f["source"], "django": target(f["target"])} for f in m["fields"]},
+                "relations": m["relations"],
                 "django": target(m["target"]),
             }
             for m in report.models

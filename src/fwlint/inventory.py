@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from fwlint.facts import Value
 from fwlint.link.orm_types import ColumnSpec, TypeSpec
 from fwlint.report.model import Finding
 from fwlint.translate.data_layer import DataLayer, SiteTranslation
@@ -35,6 +36,7 @@ def model_entries(data: DataLayer, selected: Callable[[str], bool] = lambda path
             fields.append(
                 {
                     "name": column.name,
+                    "source": column.source,
                     "kind": "column",
                     "type": _type_text(column.type, column),
                     "file": column.file,
@@ -47,6 +49,7 @@ def model_entries(data: DataLayer, selected: Callable[[str], bool] = lambda path
             fields.append(
                 {
                     "name": relationship.name,
+                    "source": relationship.source,
                     "kind": "relationship",
                     "type": f"relationship({relationship.target or '?'})",
                     "file": relationship.file,
@@ -65,10 +68,27 @@ def model_entries(data: DataLayer, selected: Callable[[str], bool] = lambda path
                 "abstract": model.abstract,
                 "bases": model.bases,
                 "fields": fields,
+                "relations": [
+                    {
+                        "name": r.name,
+                        "model": r.target,
+                        "secondary": r.secondary.table_name if r.secondary is not None else None,
+                        "back_populates": _text(r.kwargs.get("back_populates")),
+                        "backref": _text(r.kwargs.get("backref")),
+                    }
+                    for r in model.relationships
+                ],
                 "target": {"code": code.code, "exact": code.exact, "notes": code.notes},
             }
         )
     return entries
+
+
+def _text(value: Value | None) -> str | None:
+    """A relationship keyword as text: ``"orders"``, or the code of ``backref("orders", ...)``."""
+    if value is None:
+        return None
+    return value if isinstance(value, str) else code_of(value)
 
 
 def form_entries(data: DataLayer, selected: Callable[[str], bool] = lambda path: True) -> list[dict[str, Any]]:

@@ -57,6 +57,7 @@ class ColumnSpec:
     # server_default, onupdate, server_onupdate, comment, doc, info, autoincrement, key...
     kwargs: dict[str, Value] = field(default_factory=dict)
     inherited_from: str | None = None  # mixin/abstract base class name it comes from
+    source: str = ""  # the declaration as written: ``email = db.Column(db.String(255), unique=True)``
 
 
 @dataclass
@@ -75,6 +76,7 @@ class RelationshipSpec:
     # ``secondary=``, resolved to the association table the project defines.
     secondary: TableSpec | None = None
     inherited_from: str | None = None
+    source: str = ""  # the declaration as written
 
 
 @dataclass

@@ -261,11 +261,15 @@ class ModelFinder:
                 elif canonical == "sqlalchemy.orm.column_property":
                     spec.column_properties[name] = value.code
                     continue
+            written = f"{name}: {annotation}" if annotation is not None else name
+            if value is not None:
+                written += " = " + (value.code if isinstance(value, CallValue) else "…")
             if canonical in COLUMN_CALLS and isinstance(value, CallValue):
                 column = self.column(name, value, annotation, span, facts.path)
             elif canonical in RELATIONSHIP_CALLS and isinstance(value, CallValue):
                 relationship = self.relationship(name, value, annotation, span, facts.path)
                 relationship.inherited_from = inherited_from
+                relationship.source = written
                 spec.relationships = [r for r in spec.relationships if r.name != name] + [relationship]
                 self._relationship_site(facts.path, span, spec, relationship)
                 continue
@@ -274,6 +278,7 @@ class ModelFinder:
             else:
                 continue
             column.inherited_from = inherited_from
+            column.source = written
             spec.columns = [c for c in spec.columns if c.name != name] + [column]
             self._column_site(facts.path, span, spec, column)
 
