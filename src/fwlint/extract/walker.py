@@ -546,12 +546,13 @@ class ModuleWalker:
             self.symbols.pop()
 
     # -------------------------------------------------------------- expressions
-    def call(self, node: cst.Call, twin: ast.AST | None, decorates: str | None = None) -> None:
+    def call(self, node: cst.Call, twin: ast.AST | None, decorates: str | None = None, link: bool = False) -> None:
+        """``link``: the call is an inner link of a longer chain, whose outermost call keeps the text."""
         callee = self.resolve(node.func)
         if callee is not None and self._recordable(callee):
             args, kwargs = self.arguments(node, twin)
             code = None
-            if "()" in callee or any(isinstance(arg.value, cst.Call) for arg in node.args):
+            if not link and ("()" in callee or any(isinstance(arg.value, cst.Call) for arg in node.args)):
                 code = self.query_code(node, twin)
             self.facts.calls.append(
                 Call(
@@ -573,7 +574,9 @@ class ModuleWalker:
         while isinstance(node, cst.Attribute):
             node = node.value
             twin = getattr(twin, "value", None)
-        if not isinstance(node, cst.Name):
+        if isinstance(node, cst.Call):
+            self.call(node, twin, link=True)
+        elif not isinstance(node, cst.Name):
             self.expr(node, twin)
 
     def expr(self, node: cst.BaseExpression, twin: ast.AST | None) -> None:
