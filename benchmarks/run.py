@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -48,14 +47,24 @@ for name in sys.argv[1:]:
 """
 
 
+# Runs one command and prints its wall time and the peak RSS of its process tree. getrusage's
+# RUSAGE_CHILDREN only ever grows within a process, so each measurement needs a fresh parent.
+MEASURE_SCRIPT = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+elapsed = time.perf_counter() - started
+print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
 def timed(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
     """Wall seconds of one process tree, and the peak RSS (KiB) of its largest process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    started = time.perf_counter()
-    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    elapsed = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, max(after, before)
+    measured = subprocess.run(
+        [sys.executable, "-c", MEASURE_SCRIPT, *command], cwd=cwd, check=True, capture_output=True, text=True
+    )
+    elapsed, peak = measured.stdout.split()
+    return float(elapsed), int(peak)
 
 
 def best(command: list[str], repeat: int, prepare: Callable[[], None] | None = None) -> tuple[float, int]:
