@@ -234,3 +234,29 @@ def test_helpers() -> None:
     assert mapped_inner("int") is None
     assert annotation_target('Mapped[list["Order"]]') == "Order"
     assert annotation_target("Mapped[Optional[models.User]]") == "User"
+
+
+def test_a_type_decorator_is_translated_as_its_impl_type() -> None:
+    index = index_of(
+        {
+            "app/__init__.py": "",
+            "app/types.py": (
+                "from sqlalchemy import types\n\n\n"
+                "class UTCDateTime(types.TypeDecorator):\n    impl = types.DateTime\n    cache_ok = True\n"
+            ),
+            "app/models.py": (
+                "from flask_sqlalchemy import SQLAlchemy\n\nfrom .types import UTCDateTime\n\ndb = SQLAlchemy()\n\n\n"
+                "class Post(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n"
+                "    created = db.Column(UTCDateTime(timezone=True), nullable=False)\n"
+            ),
+        }
+    )
+    schema, _ = discover_models(index)
+    created = next(c for c in _model(schema, "Post").columns if c.name == "created")
+    assert created.type is not None
+    assert (created.type.name, created.type.decorator) == ("DateTime", "UTCDateTime")
+    from fwlint.translate.django_models import django_field
+
+    translated = django_field(created, _model(schema, "Post"), schema)
+    assert translated is not None and translated.code == "created = models.DateTimeField()"
+    assert not translated.exact and any("TypeDecorator over DateTime" in note for note in translated.notes)

@@ -30,6 +30,8 @@ class TypeSpec:
     # (name -> value), so the translation can write ``TextChoices``.
     enum_members: dict[str, Value] | None = None
     enum_class: str | None = None  # the enum class's name, e.g. "Status"
+    # The project ``TypeDecorator`` this type is the ``impl`` of (e.g. "UTCDateTime"), if any.
+    decorator: str | None = None
 
 
 @dataclass

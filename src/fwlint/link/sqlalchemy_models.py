@@ -157,7 +157,7 @@ class ModelFinder:
             return self.index.canonical(value.path)
         return None
 
-    def _type(self, value: Value) -> TypeSpec | None:
+    def _type(self, value: Value, depth: int = 0) -> TypeSpec | None:
         canonical = self._canonical(value)
         args: tuple[Value, ...] = value.args if isinstance(value, CallValue) else ()
         kwargs = dict(value.kwargs) if isinstance(value, CallValue) else {}
@@ -167,6 +167,12 @@ class ModelFinder:
                 return None
             resolved = self.index.resolve_project(path)
             if resolved in self.index.classes:
+                # A ``TypeDecorator`` stores what its ``impl`` stores: translate that type.
+                impl = self.index.class_attribute(resolved, "impl")
+                inner = self._type(impl, depth + 1) if isinstance(impl, (Ref, CallValue)) and depth < 8 else None
+                if inner is not None and not inner.name.startswith("project:"):
+                    inner.decorator = resolved.rsplit(".", 1)[-1]
+                    return inner
                 return TypeSpec(f"project:{resolved.rsplit('.', 1)[-1]}", args, kwargs)
             return None
         canonical = canonical.removesuffix(".with_variant")

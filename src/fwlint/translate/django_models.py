@@ -1250,6 +1250,11 @@ def _column_field(column: ColumnSpec, model: ModelSpec, plan: _Plan) -> FieldCod
     _common_options(column, out)
     _apply_defaults(column, shape, plan, out)
     _describe(column, out)
+    if column.type is not None and column.type.decorator is not None:
+        out.inexact(
+            f"{column.type.decorator} is a TypeDecorator over {column.type.name}: if its process_bind_param/"
+            "process_result_value change values, port them to a custom field's get_prep_value/from_db_value"
+        )
     if column.foreign_key is not None:
         out.inexact(
             f"references {column.foreign_key.target}, which is not a model fwlint found; kept as a plain column"
