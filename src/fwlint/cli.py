@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import importlib
 import json
 import os
 import sys
@@ -17,11 +18,15 @@ from rich.markup import escape
 if TYPE_CHECKING:
     from rich.table import Table
 
+    from fwlint.config import Settings
+    from fwlint.gates import Gate
+    from fwlint.report.model import Report
+
 from fwlint import __version__
 from fwlint.config import ConfigError, find_project_root, load_settings
 from fwlint.rules_engine.catalog import Catalog, Rule, RuleError, load_catalog
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "markdown", "gitlab", "junit")
 # Progress is shown only when this many files need parsing (a warm or small scan is instant).
 PROGRESS_THRESHOLD = 50
 
@@ -75,8 +80,21 @@ def main() -> None:
 @click.option(
     "--to", "target", type=click.Choice(["flask", "django"]), help="Target framework (default: the other one)."
 )
-@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
+@click.option(
+    "--format",
+    "output_formats",
+    type=click.Choice(FORMATS),
+    multiple=True,
+    help="Report format (default: text). Repeatable: the n-th --format goes to the n-th --output.",
+)
+@click.option(
+    "--output",
+    "-o",
+    "outputs",
+    type=click.Path(dir_okay=False, path_type=Path),
+    multiple=True,
+    help="Write the report to FILE (repeatable, paired with --format in order).",
+)
 @click.option("--jobs", "-j", type=click.IntRange(min=0), help="Worker processes (default: all cores).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the facts cache.")
 @click.option(
@@ -97,12 +115,29 @@ def main() -> None:
 @click.option("--worklist", is_flag=True, help="Text format: list every site with the code to write.")
 @click.option("--routes", "route_limit", default="25", show_default=True, help="Text format: routes to show, or 'all'.")
 @click.option("--explain-estimate", is_flag=True, help="Text format: print the estimate's formula.")
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Record today's findings in FILE (the ratchet's starting point).",
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report only findings FILE does not know; exit 1 when there are any.",
+)
+@click.option(
+    "--fail-on",
+    "fail_on",
+    multiple=True,
+    help="Exit 1 when: any, new, unmapped, blockers, effort>N, category:NAME, rule:CODE (repeatable).",
+)
 def scan(
     paths: tuple[Path, ...],
     source: str | None,
     target: str | None,
-    output_format: str,
-    output: Path | None,
+    output_formats: tuple[str, ...],
+    outputs: tuple[Path, ...],
     jobs: int | None,
     no_cache: bool,
     cache_dir: Path | None,
@@ -112,11 +147,24 @@ def scan(
     worklist: bool,
     route_limit: str,
     explain_estimate: bool,
+    write_baseline: Path | None,
+    baseline_file: Path | None,
+    fail_on: tuple[str, ...],
 ) -> None:
     """Scan PATHS (a project directory, or files inside one) and report the port."""
     from fwlint.api import scan as run_scan
-    from fwlint.report import json_report, text
+    from fwlint.gates import Gate, GateError
+    from fwlint.report import text
 
+    artifacts = _pair_outputs(output_formats, outputs)
+    try:
+        gates = [Gate.parse(g) for g in fail_on]
+    except GateError as exc:
+        _fail(str(exc))
+    if baseline_file is not None and write_baseline is not None:
+        _fail("--baseline and --write-baseline do not go together: write the baseline first")
+    if baseline_file is not None and not any(g.text == "new" for g in gates):
+        gates.append(Gate("new"))  # a baseline is a ratchet: anything new fails the run
     paths = paths or (Path("."),)
     only_files: set[str] | None = None
     if len(paths) == 1 and paths[0].is_dir() and root is None:
@@ -173,20 +221,120 @@ def scan(
             report = run_scan(root, settings, on_progress, None, only_files)
         except RuleError as exc:
             _fail(str(exc))
+    failed = _ratchet(report, root, settings, only_files, write_baseline, baseline_file, gates)
 
-    if output_format == "json":
-        rendered = json_report.render(report)
-        if output:
-            write_atomically(output, rendered)
+    if len(artifacts) == 1 and artifacts[0][1] is None:
+        output_format = artifacts[0][0]
+        if output_format == "text":
+            text.render(report, Console(), worklist, limit, explain_estimate)
         else:
-            sys.stdout.write(rendered)
+            sys.stdout.write(_render(output_format, report, settings.rule_files))
+        _exit_for(failed)
         return
-    if output:
-        console = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
-        text.render(report, console, worklist, limit, explain_estimate)
-        write_atomically(output, console.export_text())
-    else:
-        text.render(report, Console(), worklist, limit, explain_estimate)
+    # Render everything first: a failing renderer then leaves no half-written set of artifacts.
+    rendered: list[tuple[Path, str]] = []
+    for output_format, output in artifacts:
+        assert output is not None
+        if output_format == "text":
+            console = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
+            text.render(report, console, worklist, limit, explain_estimate)
+            rendered.append((output, console.export_text()))
+        else:
+            rendered.append((output, _render(output_format, report, settings.rule_files)))
+    for output, content in rendered:
+        write_atomically(output, content)
+    _exit_for(failed)
+
+
+def _ratchet(
+    report: Report,
+    root: Path,
+    settings: Settings,
+    only_files: set[str] | None,
+    write_baseline: Path | None,
+    baseline_file: Path | None,
+    gates: list[Gate],
+) -> list[str]:
+    """Write or apply the baseline, then check the gates; returns the gates that failed."""
+    from fwlint.baseline import BaselineError, apply_baseline
+    from fwlint.baseline import write_baseline as write
+    from fwlint.estimate import roll_up
+    from fwlint.gates import GateError, failures
+
+    err = _stderr()
+    if write_baseline is not None:
+        count = write(report, root, write_baseline)
+        err.print(f"fwlint: baseline of {count} finding{'' if count == 1 else 's'} written to {write_baseline}")
+    if baseline_file is not None:
+        try:
+            comparison = apply_baseline(
+                report, root, baseline_file, lambda file: only_files is None or file in only_files
+            )
+        except BaselineError as exc:
+            _fail(str(exc))
+        report.baseline = comparison.to_json()
+        roll_up(report, settings.estimate)  # the summary now counts the new findings only
+        err.print(
+            f"fwlint: {comparison.new} new, {comparison.unchanged} already in the baseline, "
+            f"{comparison.fixed} site{'' if comparison.fixed == 1 else 's'} ported since the baseline"
+        )
+    try:
+        failed = failures(gates, report, baseline_file is not None)
+    except GateError as exc:
+        _fail(str(exc))
+    for line in failed:
+        err.print(f"fwlint: {line}")
+    return failed
+
+
+def _exit_for(failed: list[str]) -> None:
+    if failed:
+        sys.exit(1)
+
+
+def _pair_outputs(formats: tuple[str, ...], outputs: tuple[Path, ...]) -> list[tuple[str, Path | None]]:
+    """Pair the n-th ``--format`` with the n-th ``--output``; one format may go to stdout."""
+    formats = formats or ("text",)
+    if len(formats) == 1 and len(outputs) <= 1:
+        return [(formats[0], outputs[0] if outputs else None)]
+    if len(formats) != len(outputs):
+        _fail(
+            f"{len(formats)} --format and {len(outputs)} --output options: with several formats, "
+            "give each --format its own --output (paired in order)"
+        )
+    resolved = [path.resolve() for path in outputs]
+    if len(set(resolved)) != len(resolved):
+        _fail("the same --output file is named twice")
+    return list(zip(formats, outputs, strict=True))
+
+
+def _render(output_format: str, report: Report, rule_files: tuple[str, ...]) -> str:
+    """A machine format as text (``text`` is rendered through rich by the caller)."""
+    if output_format == "json":
+        from fwlint.report import json_report
+
+        return json_report.render(report)
+    if output_format == "sarif":
+        from fwlint.report import sarif
+
+        try:
+            catalog = load_catalog(rule_files)
+        except RuleError as exc:
+            _fail(str(exc))
+        return sarif.render(report, catalog)
+    if output_format == "gitlab":
+        from fwlint.report import gitlab
+
+        return gitlab.render(report)
+    if output_format == "junit":
+        from fwlint.report import junit
+
+        return junit.render(report)
+    if output_format == "markdown":
+        markdown = importlib.import_module("fwlint.report.markdown")
+        result: str = markdown.render(report)
+        return result
+    raise ValueError(f"unknown format {output_format!r}")
 
 
 def _rule_table(rules: list[Rule]) -> Table:

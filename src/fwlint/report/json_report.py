@@ -39,6 +39,7 @@ def report_dict(report: Report) -> dict[str, Any]:
             "by_category": {k: v.to_json() for k, v in sorted(report.by_category.items())},
             "by_file": {k: v.to_json() for k, v in sorted(report.by_file.items())},
             "by_unit": {k: v.to_json() for k, v in sorted(report.by_unit.items())},
+            **({"baseline": report.baseline} if report.baseline is not None else {}),
         },
         "inventory": {
             "routes": [r.to_json() for r in report.routes],

@@ -118,6 +118,8 @@ class Report:
     by_unit: dict[str, Rollup] = field(default_factory=dict)
     unmapped_apis: dict[str, int] = field(default_factory=dict)
     stats: dict[str, float] = field(default_factory=dict)
+    # With ``--baseline``: {file, new, unchanged, fixed}; the findings are then the new ones only.
+    baseline: dict[str, Any] | None = None
 
     @property
     def files_with_errors(self) -> int:
