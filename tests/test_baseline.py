@@ -147,3 +147,34 @@ def test_the_ratchet_from_the_command_line(tmp_path: Path) -> None:
     assert gated.exit_code == 0
     bad = runner.invoke(main, ["scan", str(root), "--no-cache", "--fail-on", "sometimes"])
     assert bad.exit_code == 2 and "unknown --fail-on gate" in bad.stderr
+
+
+def test_diff_reports_only_files_changed_since_a_ref(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from fwlint.cli import main
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    root = tmp_path / "repo"
+    root.mkdir()
+    _project(root, APP)
+    (root / "helpers.py").write_text("from flask import jsonify\n\n\ndef ok():\n    return jsonify(ok=True)\n")
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    git("-c", "user.email=dev@example.com", "-c", "user.name=Dev", "add", ".")
+    git("-c", "user.email=dev@example.com", "-c", "user.name=Dev", "-c", "commit.gpgsign=false", "commit", "-qm", "x")
+    _project(root, APP + NEW_ROUTE)
+    runner = CliRunner()
+    result = runner.invoke(main, ["scan", str(root), "--no-cache", "--diff", "HEAD", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    files = {f["file"] for f in json.loads(result.stdout)["findings"]}
+    assert files == {"app.py"}  # helpers.py is unchanged, yet still part of the project
+    bad = runner.invoke(main, ["scan", str(root), "--no-cache", "--diff", "no-such-ref"])
+    assert bad.exit_code == 2 and "--diff no-such-ref" in bad.stderr

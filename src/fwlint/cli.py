@@ -116,6 +116,13 @@ def main() -> None:
 @click.option("--routes", "route_limit", default="25", show_default=True, help="Text format: routes to show, or 'all'.")
 @click.option("--explain-estimate", is_flag=True, help="Text format: print the estimate's formula.")
 @click.option(
+    "--diff",
+    "--changed-since",
+    "diff_ref",
+    metavar="REF",
+    help="Report only files changed since the git REF (and untracked ones); the whole project is still read.",
+)
+@click.option(
     "--write-baseline",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Record today's findings in FILE (the ratchet's starting point).",
@@ -147,6 +154,7 @@ def scan(
     worklist: bool,
     route_limit: str,
     explain_estimate: bool,
+    diff_ref: str | None,
     write_baseline: Path | None,
     baseline_file: Path | None,
     fail_on: tuple[str, ...],
@@ -179,6 +187,9 @@ def scan(
             except ValueError:
                 _fail(f"{path} is outside the project root {root}")
             only_files.add(relative.as_posix())
+    if diff_ref is not None:
+        changed = _changed_files(root, diff_ref)
+        only_files = changed if only_files is None else only_files & changed
     if source is not None and target is not None and source == target:
         _fail("--from and --to name the same framework")
     try:
@@ -285,6 +296,26 @@ def _ratchet(
     for line in failed:
         err.print(f"fwlint: {line}")
     return failed
+
+
+def _changed_files(root: Path, ref: str) -> set[str]:
+    """Files under ``root`` changed since ``ref`` (committed or not) and untracked ones, relative to it."""
+    import subprocess
+
+    commands = (
+        ["git", "-C", str(root), "diff", "--name-only", "--relative", "--no-renames", ref, "--"],
+        ["git", "-C", str(root), "ls-files", "--others", "--exclude-standard"],
+    )
+    changed: set[str] = set()
+    for command in commands:
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, check=False)
+        except OSError as exc:
+            _fail(f"--diff needs git: {exc}")
+        if result.returncode != 0:
+            _fail(f"--diff {ref}: {result.stderr.strip() or 'git failed'}")
+        changed.update(line.strip() for line in result.stdout.splitlines() if line.strip())
+    return {path for path in changed if (root / path).is_file()}
 
 
 def _exit_for(failed: list[str]) -> None:
