@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import importlib
 import json
 import os
 import sys
@@ -26,7 +25,7 @@ from fwlint import __version__
 from fwlint.config import ConfigError, find_project_root, load_settings
 from fwlint.rules_engine.catalog import Catalog, Rule, RuleError, load_catalog
 
-FORMATS = ("text", "json", "sarif", "markdown", "gitlab", "junit")
+FORMATS = ("text", "json", "sarif", "markdown", "html", "gitlab", "junit")
 # Progress is shown only when this many files need parsing (a warm or small scan is instant).
 PROGRESS_THRESHOLD = 50
 
@@ -362,9 +361,13 @@ def _render(output_format: str, report: Report, rule_files: tuple[str, ...]) -> 
 
         return junit.render(report)
     if output_format == "markdown":
-        markdown = importlib.import_module("fwlint.report.markdown")
-        result: str = markdown.render(report)
-        return result
+        from fwlint.report import markdown
+
+        return markdown.render(report)
+    if output_format == "html":
+        from fwlint.report import html
+
+        return html.render(report)
     raise ValueError(f"unknown format {output_format!r}")
 
 
