@@ -17,20 +17,8 @@ import re
 from dataclasses import dataclass
 
 from fwlint.report.model import Report
+from fwlint.rules_engine.catalog import CATEGORIES
 
-CATEGORIES = {
-    "routing",
-    "views",
-    "request",
-    "forms",
-    "auth",
-    "orm",
-    "templates",
-    "config",
-    "middleware",
-    "extensions",
-    "other",
-}
 GATE = re.compile(r"^(any|new|unmapped|blockers|effort>(\d+)|category:(\w+)|rule:([A-Z]{2}\d{0,3}))$")
 
 
