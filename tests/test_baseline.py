@@ -178,3 +178,27 @@ def test_diff_reports_only_files_changed_since_a_ref(tmp_path: Path) -> None:
     assert files == {"app.py"}  # helpers.py is unchanged, yet still part of the project
     bad = runner.invoke(main, ["scan", str(root), "--no-cache", "--diff", "no-such-ref"])
     assert bad.exit_code == 2 and "--diff no-such-ref" in bad.stderr
+
+
+def test_written_files_are_ordinary_files_not_owner_only(tmp_path: Path) -> None:
+    import os
+
+    from click.testing import CliRunner
+
+    from fwlint.cli import main
+
+    root = _project(tmp_path, APP)
+    mask = os.umask(0o022)
+    try:
+        result = CliRunner().invoke(
+            main,
+            [
+                *("scan", str(root), "--no-cache", "--write-baseline", str(tmp_path / "b.json")),
+                *("--format", "json", "-o", str(tmp_path / "r.json")),
+            ],
+        )
+    finally:
+        os.umask(mask)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "r.json").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "b.json").stat().st_mode & 0o777 == 0o644

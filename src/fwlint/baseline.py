@@ -62,6 +62,10 @@ def write_baseline(report: Report, root: Path, path: Path) -> int:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(data, handle, indent=1, ensure_ascii=False)
             handle.write("\n")
+        # A baseline is committed with the project: an ordinary file, not mkstemp's owner-only one.
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
