@@ -10,13 +10,12 @@ A scan of a few files (pre-commit) compares only those files' entries.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fwlint.output import write_atomically
 from fwlint.report.fingerprint import VERSION, fingerprints
 from fwlint.report.model import Report
 
@@ -56,20 +55,7 @@ def baseline_dict(report: Report, root: Path) -> dict[str, Any]:
 def write_baseline(report: Report, root: Path, path: Path) -> int:
     """Write the baseline atomically; returns the number of recorded findings."""
     data = baseline_dict(report, root)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=1, ensure_ascii=False)
-            handle.write("\n")
-        # A baseline is committed with the project: an ordinary file, not mkstemp's owner-only one.
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     return int(data["findings"])
 
 

@@ -6,7 +6,6 @@ import gc
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
 
 from fwlint import __version__
 from fwlint.config import ConfigError, find_project_root, load_settings
+from fwlint.output import write_atomically
 from fwlint.rules_engine.catalog import Catalog, Rule, RuleError, load_catalog
 
 FORMATS = ("text", "json", "sarif", "markdown", "html", "gitlab", "junit")
@@ -37,28 +37,6 @@ def _stderr() -> Console:
 def _fail(message: str) -> NoReturn:
     _stderr().print(f"[bold red]error:[/] {escape(message)}")
     sys.exit(2)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file in the same directory, then rename over the target."""
-    directory = path.parent if str(path.parent) else Path(".")
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        # mkstemp creates the file for its owner only; a report is an ordinary file (umask applies).
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 class _Group(click.Group):

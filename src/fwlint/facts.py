@@ -27,6 +27,13 @@ class Span(NamedTuple):
     end_line: int
     end_column: int
 
+    def contains(self, inner: Span) -> bool:
+        """Whether ``inner`` lies within this span (both ends included)."""
+        return (self.line, self.column) <= (inner.line, inner.column) and (inner.end_line, inner.end_column) <= (
+            self.end_line,
+            self.end_column,
+        )
+
 
 @dataclass(frozen=True)
 class Ref:

@@ -210,7 +210,7 @@ class Mapper:
         if not canonical.startswith(FOLDED_ROOTS):
             return False
         for outer in self._folded:
-            if _inside(span, outer):
+            if outer.contains(span):
                 return True
         return self.data.orm_sites.within_declaration(facts.path, span)
 
@@ -476,13 +476,6 @@ def _is_alembic_revision(facts: FileFacts) -> bool:
     if f"{facts.module}.upgrade" not in functions or f"{facts.module}.downgrade" not in functions:
         return False
     return any(target == "alembic.op" or target.startswith("alembic.op.") for target in facts.aliases.values())
-
-
-def _inside(inner: Span, outer: Span) -> bool:
-    return (outer.line, outer.column) <= (inner.line, inner.column) and (inner.end_line, inner.end_column) <= (
-        outer.end_line,
-        outer.end_column,
-    )
 
 
 def _lead(message: str) -> str:

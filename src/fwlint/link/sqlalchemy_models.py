@@ -85,17 +85,10 @@ class OrmSites:
     table_spans: dict[str, list[Span]] = field(default_factory=dict)
 
     def within_table(self, file: str, span: Span) -> bool:
-        return any(_contains(outer, span) and outer != span for outer in self.table_spans.get(file, ()))
+        return any(outer.contains(span) and outer != span for outer in self.table_spans.get(file, ()))
 
     def within_declaration(self, file: str, span: Span) -> bool:
-        return any(_contains(outer, span) for outer in self.declarations.get(file, ()))
-
-
-def _contains(outer: Span, inner: Span) -> bool:
-    return (outer.line, outer.column) <= (inner.line, inner.column) and (inner.end_line, inner.end_column) <= (
-        outer.end_line,
-        outer.end_column,
-    )
+        return any(outer.contains(span) for outer in self.declarations.get(file, ()))
 
 
 class ModelFinder:
