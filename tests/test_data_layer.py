@@ -220,3 +220,18 @@ def test_revision_folders_without_an_env_are_one_finding_each(tmp_path: Path) ->
     found = [(f.file, f.rule) for f in report.findings if f.file.startswith("app_migrations/")]
     assert found == [("app_migrations/201501_init.py", "FD690")]
     assert "2 revisions" in report.findings[[f.rule for f in report.findings].index("FD690")].message
+
+
+def test_suggestions_stay_python_when_a_call_spans_lines_with_comments(tmp_path: Path) -> None:
+    source = SEARCH_APP + (
+        "\n\n@app.route('/go/<int:page>')\ndef go(page):\n"
+        "    from flask import flash, redirect, url_for\n\n"
+        "    flash(\n        'Moved'  # no trailing period\n    )\n"
+        "    return redirect(url_for('search', **{'page': page}))\n"
+    )
+    report = scan_source(tmp_path, {"app.py": source})
+    suggestions = {f.rule: f.suggestion for f in report.findings if f.rule in ("FD343", "FD354")}
+    assert set(suggestions) == {"FD343", "FD354"}
+    for code in suggestions.values():
+        _parses(code)
+    assert "**{'page': page}" in suggestions["FD343"] or '**{"page": page}' in suggestions["FD343"]

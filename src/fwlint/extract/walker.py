@@ -98,27 +98,19 @@ class ModuleWalker:
         if twin is not None and hasattr(twin, "lineno") and getattr(twin, "end_lineno", None):
             sp = self.span(twin)
             lines = self.source_lines[sp.line - 1 : sp.end_line]
-            if lines:
-                if len(lines) == 1:
-                    text = lines[0][sp.column - 1 : sp.end_column - 1]
-                else:
-                    text = " ".join([lines[0][sp.column - 1 :], *lines[1:-1], lines[-1][: sp.end_column - 1]])
+            if len(lines) == 1:
+                text = lines[0][sp.column - 1 : sp.end_column - 1]
+            elif any("#" in line for line in lines):
+                # Joining the lines would turn a comment into one swallowing the rest: ``ast`` drops it.
+                text = ast.unparse(twin)
+            elif lines:
+                text = " ".join([lines[0][sp.column - 1 :], *lines[1:-1], lines[-1][: sp.end_column - 1]])
             else:
                 text = self.tree.code_for_node(node)
         else:
             text = self.tree.code_for_node(node)
         text = " ".join(text.split())
         return text if len(text) <= limit else text[: limit - 1] + "…"
-
-    def query_code(self, node: cst.Call, twin: ast.AST | None) -> str:
-        """The call's source on one line.  A chain split over lines may carry comments, which
-        joining the lines would turn into a comment swallowing the rest: ``ast`` drops them."""
-        if twin is not None and getattr(twin, "end_lineno", None) != getattr(twin, "lineno", None):
-            sp = self.span(twin)
-            if any("#" in line for line in self.source_lines[sp.line - 1 : sp.end_line]):
-                text = ast.unparse(twin)
-                return text if len(text) <= QUERY_CODE_LIMIT else text[: QUERY_CODE_LIMIT - 1] + "…"
-        return self.source_of(node, twin, QUERY_CODE_LIMIT)
 
     # -------------------------------------------------------------- name paths
     def resolve(self, node: cst.BaseExpression) -> str | None:
@@ -553,7 +545,7 @@ class ModuleWalker:
             args, kwargs = self.arguments(node, twin)
             code = None
             if not link and ("()" in callee or any(isinstance(arg.value, cst.Call) for arg in node.args)):
-                code = self.query_code(node, twin)
+                code = self.source_of(node, twin, QUERY_CODE_LIMIT)
             self.facts.calls.append(
                 Call(
                     callee,

@@ -62,7 +62,9 @@ def redirect(call: Call, ctx: Context) -> str | None:
         if isinstance(first, str) and first != "static":
             name = _endpoint_name(first, ctx.file_blueprint)
             kwargs = [(k, v) for k, v in target.kwargs if not k.startswith("_")]
-            inner = f'"{name}"' + "".join(f", {k}={code_of(v)}" for k, v in kwargs)
+            inner = f'"{name}"' + "".join(
+                f", **{code_of(v)}" if k == "**" else f", {k}={code_of(v)}" for k, v in kwargs
+            )
     code = call.kwargs.get("code", call.args[1] if len(call.args) > 1 else 302)
     if code in (301, 308):
         return f"redirect({inner}, permanent=True)"
