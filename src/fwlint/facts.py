@@ -116,11 +116,16 @@ class ClassDef:
 
 @dataclass
 class Assignment:
-    """``target = <call>`` where the call's callee is a path: the target is an instance."""
+    """``target = <call>`` where the call's callee is a path: the target is an instance.
+
+    Module-level literals are recorded too (``urlpatterns = [...]``, ``INSTALLED_APPS = [...]``,
+    ``ROOT_URLCONF = "site.urls"``): a ``+`` of lists is one list whose non-list operands are
+    items of their own (``[path(...)] + router.urls``), and ``augmented`` marks ``+=``."""
 
     target: str
     value: Value
     span: Span
+    augmented: bool = False
 
 
 @dataclass

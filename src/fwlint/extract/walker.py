@@ -18,6 +18,7 @@ import libcst as cst
 from libcst.metadata import CodeRange
 
 from fwlint.extract.symbols import ITEM, PARAM, ROUTE_HELPER_METHODS, STDLIB_ROOTS, SymbolTable, resolve_relative
+from fwlint.frameworks import DJANGO_ROOTS
 from fwlint.facts import (
     Assignment,
     Call,
@@ -34,6 +35,9 @@ from fwlint.facts import (
 )
 
 OPAQUE_CODE_LIMIT = 160
+# Django hands every view its request as a parameter, not as an import: in a file that imports
+# Django, ``request`` parameters and ``self.request`` denote an ``HttpRequest``.
+DJANGO_REQUEST = "django.http.HttpRequest()"
 # Query chains are translated from their source text, so they keep more of it.
 QUERY_CODE_LIMIT = 2000
 
@@ -69,6 +73,17 @@ class ModuleWalker:
         self._anchor: Span = Span(1, 1, 1, 1)
         self._function_stack: list[FunctionDef] = []
         self._class_stack: list[ClassDef] = []
+        self._imports_seen = 0
+        self._imports_django = False
+
+    @property
+    def imports_django(self) -> bool:
+        """Whether the file has imported Django so far (checked incrementally: imports come first)."""
+        imports = self.facts.imports
+        if len(imports) != self._imports_seen:
+            self._imports_django = any(i.module.split(".", 1)[0] in DJANGO_ROOTS for i in imports)
+            self._imports_seen = len(imports)
+        return self._imports_django
 
     # ----------------------------------------------------------------- positions
     def _col(self, line: int, byte_col: int) -> int:
@@ -129,7 +144,11 @@ class ModuleWalker:
             return None
         root = self.symbols.lookup(node.value)
         if root is None:
-            return None
+            if node.value == "self" and suffix and suffix[-1] == "request" and self.imports_django:
+                suffix.pop()
+                root = DJANGO_REQUEST
+            else:
+                return None
         path = root
         for part in reversed(suffix):
             path = path + "()" if part == "()" else f"{path}.{part}"
@@ -278,6 +297,8 @@ class ModuleWalker:
                     self.bind_target(node.target, node.value, getattr(twin, "value", None))
             elif isinstance(node, cst.AugAssign):
                 self.expr(node.value, getattr(twin, "value", None))
+                if isinstance(node.operator, cst.AddAssign) and isinstance(node.target, cst.Name):
+                    self.module_literal(node.target.value, node.value, getattr(twin, "value", None), augmented=True)
             elif isinstance(node, cst.Return):
                 if node.value is not None:
                     self.expr(node.value, getattr(twin, "value", None))
@@ -346,9 +367,46 @@ class ModuleWalker:
                         self.facts.aliases[self.symbols.local_path(name)] = aliased
                     return
             self.symbols.bind(name, None)
+            self.module_literal(name, value, value_twin)
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
                 self.bind_target(element.value, cst.Ellipsis(), None)
+
+    def module_literal(
+        self, name: str, value: cst.BaseExpression, twin: ast.AST | None, augmented: bool = False
+    ) -> None:
+        """``urlpatterns = [...]``, ``ROOT_URLCONF = "site.urls"``: module-level data the
+        Django linker reads (URL lists, settings)."""
+        if self.symbols.current.kind != "module":
+            return
+        recorded = self._concatenation(value, twin)
+        if recorded is None:
+            return
+        path = f"{self.facts.module}.{name}"
+        self.facts.assignments.append(Assignment(path, recorded, self.span(twin, value), augmented))
+
+    def _concatenation(self, node: cst.BaseExpression, twin: ast.AST | None) -> Value | None:
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+            items: list[Value] = []
+            for side, side_twin in ((node.left, getattr(twin, "left", None)), (node.right, getattr(twin, "right", None))):
+                value = self._concatenation(side, side_twin)
+                if value is None:
+                    return None
+                if isinstance(value, list):
+                    items.extend(value)
+                else:
+                    items.append(value)
+            return items
+        if isinstance(node, cst.Name) and node.value in ("True", "False"):
+            return self.value(node, twin)
+        if isinstance(node, (cst.List, cst.Tuple, cst.Dict, cst.SimpleString, cst.ConcatenatedString, cst.Integer)):
+            return self.value(node, twin)
+        if isinstance(node, (cst.Name, cst.Attribute, cst.Call)):
+            # An operand of ``+`` or ``+=`` (``urlpatterns += router.urls``, ``+ static(...)``);
+            # resolvable ones assigned alone are already aliases or instances.
+            value = self.value(node, twin)
+            return value if isinstance(value, (Ref, CallValue)) else None
+        return None
 
     def _class_stack_attr(self, name: str, value: cst.BaseExpression, twin: ast.AST | None) -> None:
         if self._class_stack:
@@ -502,6 +560,9 @@ class ModuleWalker:
         self.symbols.bind(name, qualname)
         self.symbols.push("function", qualname)
         for param_name in params:
+            if param_name == "request" and self.imports_django:
+                self.symbols.bind(param_name, DJANGO_REQUEST)
+                continue
             self.symbols.bind(param_name, None if param_name in ("self", "cls") else f"{qualname}{PARAM}{param_name}")
         for star in (node.params.star_arg, node.params.star_kwarg):
             if isinstance(star, cst.Param):

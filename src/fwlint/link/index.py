@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from fwlint.facts import CallValue, ClassDef, FileFacts, FunctionDef, Ref
 from fwlint.frameworks import framework_of_root
+from fwlint.link.django_names import DJANGO_PUBLIC_NAMES
 
 MAX_STEPS = 24
 # Instances that stand for another object: what is used through them is not their own API.
@@ -105,6 +106,7 @@ PUBLIC_NAMES = {
     "flask_jwt_extended.utils": "flask_jwt_extended",
     "flask_jwt_extended.jwt_manager": "flask_jwt_extended",
     "flask_migrate.cli": "flask_migrate",
+    **DJANGO_PUBLIC_NAMES,
 }
 # Attributes of a Flask-SQLAlchemy ``db`` object that are its own API; every other
 # ``db.X`` is SQLAlchemy's ``X`` re-exported (``db.Column``, ``db.relationship``...).
