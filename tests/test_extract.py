@@ -112,3 +112,88 @@ def test_package_attribute_named_like_its_submodule_does_not_loop(tmp_path: Path
         },
     )
     assert [(r.path, r.handler) for r in report.routes] == [("/p", "pkg.plugins.index")]
+
+
+# ----------------------------------------------------------------- Django facts
+
+
+def test_module_level_literals_are_recorded_with_item_positions() -> None:
+    facts = facts_of(
+        "from .base import *\n"
+        "INSTALLED_APPS = [\n"
+        '    "django.contrib.auth",\n'
+        '    "catalog",\n'
+        "]\n"
+        'INSTALLED_APPS += ("debug_toolbar",)\n'
+        'MIDDLEWARE = MIDDLEWARE + ["app.Timing"]\n'
+        'ROOT_URLCONF = "site.urls"\n'
+        "DEBUG = True\n"
+        "PAGE_SIZE = 20\n",
+        module="site.settings",
+    )
+    recorded = [(a.target, a.value, a.augmented, [s.line for s in a.item_spans]) for a in facts.assignments]
+    assert recorded == [
+        ("site.settings.INSTALLED_APPS", ["django.contrib.auth", "catalog"], False, [3, 4]),
+        ("site.settings.INSTALLED_APPS", ["debug_toolbar"], True, [6]),
+        ("site.settings.MIDDLEWARE", ["app.Timing"], True, [7]),
+        ("site.settings.ROOT_URLCONF", "site.urls", False, []),
+        ("site.settings.DEBUG", True, False, []),
+        ("site.settings.PAGE_SIZE", 20, False, []),
+    ]
+    assert [(i.module, i.star) for i in facts.imports] == [("site.base", True)]
+
+
+def test_url_lists_keep_their_calls_and_concatenated_operands() -> None:
+    facts = facts_of(
+        "from django.urls import path, include\n"
+        "from rest_framework.routers import DefaultRouter\n"
+        "from . import views\n"
+        "router = DefaultRouter()\n"
+        'urlpatterns = [path("books/", views.books, name="books")] + router.urls\n'
+        'urlpatterns += [path("api/", include(router.urls))]\n',
+        module="shop.urls",
+    )
+    lists = [a for a in facts.assignments if a.target == "shop.urls.urlpatterns"]
+    first, second = lists
+    assert isinstance(first.value, list) and len(first.value) == 2
+    book_path, router_urls = first.value
+    assert isinstance(book_path, CallValue) and book_path.callee == "django.urls.path"
+    assert book_path.args == ("books/", Ref("shop.views.books"))
+    assert router_urls == Ref("shop.urls.router.urls")
+    assert second.augmented
+    # Calls inside the lists are facts of their own, with their positions.
+    assert [(c.callee, c.span.line) for c in facts.calls if c.callee == "django.urls.path"] == [
+        ("django.urls.path", 5),
+        ("django.urls.path", 6),
+    ]
+
+
+def test_literals_inside_functions_and_classes_are_not_module_assignments() -> None:
+    facts = facts_of('def f():\n    X = [1]\nclass C:\n    Y = ["a"]\n')
+    assert facts.assignments == []
+
+
+def test_a_request_parameter_is_djangos_request_in_a_django_module() -> None:
+    facts = facts_of(
+        "from django.http import HttpResponse\n"
+        "def search(request):\n"
+        '    return HttpResponse(request.GET.get("q"))\n'
+        "class Search:\n"
+        "    def get(self, request):\n"
+        "        return self.request.user\n"
+    )
+    calls = [c.callee for c in facts.calls]
+    assert "django.http.HttpRequest().GET.get" in calls
+    assert "django.http.HttpRequest().user" in [r.path for r in facts.references]
+
+
+def test_a_request_parameter_outside_django_stays_a_parameter() -> None:
+    facts = facts_of("import json\ndef handle(request):\n    return request.GET.get('q')\n")
+    assert not [c for c in facts.calls if "HttpRequest" in c.callee]
+
+
+def test_the_settings_module_call_is_recorded_though_os_is_stdlib() -> None:
+    facts = facts_of('import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site.settings")\nos.getcwd()\n')
+    assert [(c.callee, c.args) for c in facts.calls] == [
+        ("os.environ.setdefault", ["DJANGO_SETTINGS_MODULE", "site.settings"])
+    ]

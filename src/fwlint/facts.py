@@ -126,12 +126,16 @@ class Assignment:
     value: Value
     span: Span
     augmented: bool = False
+    # For a recorded list: where each item is (settings report per ``INSTALLED_APPS`` entry).
+    item_spans: tuple[Span, ...] = ()
 
 
 @dataclass
 class Import:
     module: str
     line: int
+    # ``from .base import *``: Django settings modules are composed this way.
+    star: bool = False
 
 
 @dataclass

@@ -220,10 +220,10 @@ class Mapper:
         kwargs = frozenset(call.kwargs) if call is not None else frozenset()
         matched = self.catalog.match(self.source, canonical, how, kwargs)
         rule = matched[0] if matched is not None else None
-        if rule is not None and rule.translator in DECLARATION_TRANSLATORS:
+        if rule is not None and self._is_declaration(rule):
             # The declaration itself (``db.Column(...)``), once per line; names nested in it fold.
-            claim = (facts.path, span.line, rule.translator)
-            if claim in self._claimed or self.data.orm_sites.within_table(facts.path, span):
+            claim = (facts.path, span.line, str(rule.translator))
+            if claim in self._claimed or self._inside_declaration(facts, span):
                 return
             self._claimed.add(claim)
         elif self._folded_site(facts, canonical, span):
@@ -232,6 +232,22 @@ class Mapper:
             if is_reportable_unmapped(canonical, self.source):
                 self.add_unmapped(facts, span, canonical)
             return
+        suggestion, message = self._suggest(facts, canonical, rule, span, call, ctx)
+        if self.add(facts, rule, span, canonical, suggestion, message):
+            self.mapped += 1
+
+    def _is_declaration(self, rule: Rule) -> bool:
+        """A model, column, form or field declaration, whose code comes from the data layer."""
+        return rule.translator in DECLARATION_TRANSLATORS
+
+    def _inside_declaration(self, facts: FileFacts, span: Span) -> bool:
+        """A declaration nested in another that already covers it (a column inside a ``Table``)."""
+        return self.data.orm_sites.within_table(facts.path, span)
+
+    def _suggest(
+        self, facts: FileFacts, canonical: str, rule: Rule, span: Span, call: Call | None, ctx: Context
+    ) -> tuple[str | None, str | None]:
+        """The site's own target code and message, from the rule's translator (None: the rule's)."""
         suggestion = None
         message = None
         if rule.translator in DECLARATION_TRANSLATORS:
@@ -255,8 +271,7 @@ class Mapper:
                 message = self._route_message(rule, key)
             elif rule.translator in CALL_TRANSLATORS:
                 suggestion = CALL_TRANSLATORS[rule.translator](call, ctx)
-        if self.add(facts, rule, span, canonical, suggestion, message):
-            self.mapped += 1
+        return suggestion, message
 
     # ----------------------------------------------------------------- queries
     def _query(self, facts: FileFacts, span: Span, call: Call | None, rule: Rule) -> SiteTranslation | None:

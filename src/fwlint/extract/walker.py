@@ -18,7 +18,6 @@ import libcst as cst
 from libcst.metadata import CodeRange
 
 from fwlint.extract.symbols import ITEM, PARAM, ROUTE_HELPER_METHODS, STDLIB_ROOTS, SymbolTable, resolve_relative
-from fwlint.frameworks import DJANGO_ROOTS
 from fwlint.facts import (
     Assignment,
     Call,
@@ -33,11 +32,13 @@ from fwlint.facts import (
     Span,
     Value,
 )
+from fwlint.frameworks import DJANGO_ROOTS
 
 OPAQUE_CODE_LIMIT = 160
 # Django hands every view its request as a parameter, not as an import: in a file that imports
 # Django, ``request`` parameters and ``self.request`` denote an ``HttpRequest``.
 DJANGO_REQUEST = "django.http.HttpRequest()"
+SETTINGS_MODULE_CALL = "os.environ.setdefault"
 # Query chains are translated from their source text, so they keep more of it.
 QUERY_CODE_LIMIT = 2000
 
@@ -160,7 +161,8 @@ class ModuleWalker:
             # Calls on a parameter matter only where a helper registers routes for its caller.
             return path.rsplit(".", 1)[-1] in ROUTE_HELPER_METHODS
         root = path.split(".", 1)[0].removesuffix("()")
-        return root not in STDLIB_ROOTS
+        # ``os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)`` names a Django project's settings.
+        return root not in STDLIB_ROOTS or path == SETTINGS_MODULE_CALL
 
     # ------------------------------------------------------------------ values
     def value(self, node: cst.BaseExpression, twin: ast.AST | None) -> Value:
@@ -379,33 +381,58 @@ class ModuleWalker:
         Django linker reads (URL lists, settings)."""
         if self.symbols.current.kind != "module":
             return
+        if (
+            isinstance(value, cst.BinaryOperation)
+            and isinstance(value.operator, cst.Add)
+            and isinstance(value.left, cst.Name)
+            and value.left.value == name
+        ):
+            # ``MIDDLEWARE = MIDDLEWARE + [...]`` extends the list like ``+=``.
+            value, twin, augmented = value.right, getattr(twin, "right", None), True
         recorded = self._concatenation(value, twin)
         if recorded is None:
             return
+        literal, item_spans = recorded
         path = f"{self.facts.module}.{name}"
-        self.facts.assignments.append(Assignment(path, recorded, self.span(twin, value), augmented))
+        spans = tuple(item_spans) if isinstance(literal, list) else ()
+        self.facts.assignments.append(Assignment(path, literal, self.span(twin, value), augmented, spans))
 
-    def _concatenation(self, node: cst.BaseExpression, twin: ast.AST | None) -> Value | None:
+    def _concatenation(self, node: cst.BaseExpression, twin: ast.AST | None) -> tuple[Value, list[Span]] | None:
+        """A literal, or a ``+`` of lists and list-valued names/calls, with each item's span."""
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
             items: list[Value] = []
-            for side, side_twin in ((node.left, getattr(twin, "left", None)), (node.right, getattr(twin, "right", None))):
-                value = self._concatenation(side, side_twin)
-                if value is None:
+            spans: list[Span] = []
+            for side, side_twin in (
+                (node.left, getattr(twin, "left", None)),
+                (node.right, getattr(twin, "right", None)),
+            ):
+                recorded = self._concatenation(side, side_twin)
+                if recorded is None:
                     return None
+                value, side_spans = recorded
                 if isinstance(value, list):
                     items.extend(value)
+                    spans.extend(side_spans)
                 else:
                     items.append(value)
-            return items
+                    spans.append(self.span(side_twin, side))
+            return items, spans
         if isinstance(node, cst.Name) and node.value in ("True", "False"):
-            return self.value(node, twin)
-        if isinstance(node, (cst.List, cst.Tuple, cst.Dict, cst.SimpleString, cst.ConcatenatedString, cst.Integer)):
-            return self.value(node, twin)
+            return self.value(node, twin), []
+        if isinstance(node, (cst.List, cst.Tuple)):
+            value = self.value(node, twin)
+            elements = getattr(twin, "elts", None) or ()
+            spans = [
+                self.span(elements[i] if i < len(elements) else None, e.value) for i, e in enumerate(node.elements)
+            ]
+            return (list(value) if isinstance(value, tuple) else value), spans
+        if isinstance(node, (cst.Dict, cst.SimpleString, cst.ConcatenatedString, cst.Integer)):
+            return self.value(node, twin), []
         if isinstance(node, (cst.Name, cst.Attribute, cst.Call)):
             # An operand of ``+`` or ``+=`` (``urlpatterns += router.urls``, ``+ static(...)``);
             # resolvable ones assigned alone are already aliases or instances.
             value = self.value(node, twin)
-            return value if isinstance(value, (Ref, CallValue)) else None
+            return (value, []) if isinstance(value, (Ref, CallValue)) else None
         return None
 
     def _class_stack_attr(self, name: str, value: cst.BaseExpression, twin: ast.AST | None) -> None:
@@ -433,7 +460,7 @@ class ModuleWalker:
             module = target
         if module is None:
             return
-        self.facts.imports.append(Import(module, line))
+        self.facts.imports.append(Import(module, line, isinstance(node.names, cst.ImportStar)))
         if isinstance(node.names, cst.ImportStar):
             return
         for alias in node.names:

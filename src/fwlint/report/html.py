@@ -15,9 +15,9 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
-from fwlint.report.model import Finding, Report, Rollup
+from fwlint.report.model import FRAMEWORK_NAMES as NAMES
+from fwlint.report.model import Finding, Report, Rollup, route_heading, target_name
 
-NAMES = {"flask": "Flask", "django": "Django", None: "?"}
 HOT_LIMIT = 10
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 
@@ -218,10 +218,13 @@ def _routes(report: Report) -> str:
             f"<tr><td><code>{esc(route.file)}:{route.line}</code></td><td>{esc(','.join(route.methods))}</td>"
             f"<td><code>{esc(route.path)}</code></td><td>{shown}</td><td><code>{esc(route.endpoint)}</code></td></tr>"
         )
+    source, target_words = route_heading(report)
     return (
-        f"<h2>Route map: Flask rule → Django pattern ({len(report.routes)})</h2>\n"
-        '<table id="routes"><thead><tr><th>where</th><th>methods</th><th>Flask rule</th>'
-        "<th>Django pattern</th><th>endpoint</th></tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>\n"
+        f"<h2>Route map: {esc(source)} → {esc(target_words)} ({len(report.routes)})</h2>\n"
+        f'<table id="routes"><thead><tr><th>where</th><th>methods</th><th>{esc(source)}</th>'
+        f"<th>{esc(target_words)}</th><th>endpoint</th></tr></thead><tbody>\n"
+        + "\n".join(rows)
+        + "\n</tbody></table>\n"
     )
 
 
@@ -248,7 +251,8 @@ def _models(report: Report) -> str:
     if not report.models:
         return ""
     body = "".join(_model(m) for m in report.models)
-    return f'<h2>Models with their Django classes ({len(report.models)})</h2>\n<div id="models">{body}</div>\n'
+    heading = f"Models with their {esc(target_name(report))} classes ({len(report.models)})"
+    return f'<h2>{heading}</h2>\n<div id="models">{body}</div>\n'
 
 
 def _rule_cell(finding: Finding) -> str:

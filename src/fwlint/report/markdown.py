@@ -17,9 +17,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from fwlint.report.model import Finding, Report, Rollup
+from fwlint.report.model import FRAMEWORK_NAMES as NAMES
+from fwlint.report.model import Finding, Report, Rollup, route_heading, target_name
 
-NAMES = {"flask": "Flask", "django": "Django", None: "?"}
 HOT_LIMIT = 10
 UNMAPPED_LIMIT = 10
 BLOCKER_LIMIT = 50
@@ -264,8 +264,9 @@ def _routes(report: Report) -> _Section:
     rows = _route_rows(report)
     routes = _count(len(report.routes), "route")
     counted = routes if len(rows) == len(report.routes) else f"{routes}, {_count(len(rows), 'rule')}"
-    head = _details(f"Route map: Flask rule → Django pattern ({counted})") + (
-        "| where | methods | Flask rule | Django pattern |\n|---|---|---|---|\n"
+    source, target = route_heading(report)
+    head = _details(f"Route map: {source} → {target} ({counted})") + (
+        f"| where | methods | {source} | {target} |\n|---|---|---|---|\n"
     )
     return _Section("the route map", rows, head, "\n" + _CLOSE, "rule")
 
@@ -292,7 +293,7 @@ def _model_chunk(model: dict[str, object]) -> str:
 
 def _models(report: Report) -> _Section:
     chunks = [_model_chunk(m) for m in report.models]
-    head = _details(f"Models with their Django classes ({_count(len(chunks), 'model')})")
+    head = _details(f"Models with their {target_name(report)} classes ({_count(len(chunks), 'model')})")
     return _Section("the model classes", chunks, head, _CLOSE, "model")
 
 

@@ -128,3 +128,17 @@ class Report:
     @property
     def blockers(self) -> list[Finding]:
         return [f for f in self.findings if f.kind == "no-equivalent" and f.effort >= 3]
+
+
+# How reports name each framework and what a URL declaration is called in it.
+FRAMEWORK_NAMES = {"flask": "Flask", "django": "Django", None: "?"}
+ROUTE_WORDS = {"flask": "Flask rule", "django": "Django pattern", None: "route"}
+
+
+def route_heading(report: Report) -> tuple[str, str]:
+    """(source column, target column) for a route table: "Flask rule" → "Django pattern" or back."""
+    return ROUTE_WORDS[report.source_framework], ROUTE_WORDS[report.target_framework]
+
+
+def target_name(report: Report) -> str:
+    return FRAMEWORK_NAMES[report.target_framework]

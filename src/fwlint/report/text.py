@@ -12,9 +12,9 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from fwlint.report.model import Report
+from fwlint.report.model import FRAMEWORK_NAMES as NAMES
+from fwlint.report.model import Report, route_heading, target_name
 
-NAMES = {"flask": "Flask", "django": "Django", None: "?"}
 KIND_STYLE = {"mechanical": "green", "rewrite": "yellow", "no-equivalent": "red", "unmapped": "magenta"}
 
 
@@ -34,14 +34,16 @@ def _data_layer(report: Report, limit: int | None) -> Table:
     paths = [m["file"] for m in report.models] + [f["file"] for f in report.forms]
     table.add_column("class", overflow="fold", min_width=min(max(map(len, paths), default=10), 36))
     table.add_column("fields", justify="right")
-    table.add_column("Django (* = read the notes)", overflow="fold")
+    table.add_column(f"{target_name(report)} (* = read the notes)", overflow="fold")
     rows: list[tuple[str, int, str, int, str, str]] = []
+    kind = "Model" if report.target_framework == "django" else "SQLAlchemy model"
     for model in report.models:
-        target = "abstract Model" if model["abstract"] else f"Model, table {model['table']}"
+        target = f"abstract {kind}" if model["abstract"] else f"{kind}, table {model['table']}"
         review = "" if model["target"]["exact"] else " *"
         rows.append((model["file"], model["line"], model["name"], len(model["fields"]), target, review))
     for form in report.forms:
-        target = f"ModelForm({form['model_form']})" if form["model_form"] else "Form"
+        base = "ModelForm" if report.target_framework == "django" else "FlaskForm from model"
+        target = f"{base}({form['model_form']})" if form["model_form"] else ("Form" if kind == "Model" else "FlaskForm")
         review = "" if form["target"]["exact"] else " *"
         rows.append((form["file"], form["line"], form["name"], len(form["fields"]), target, review))
     rows.sort()
@@ -117,13 +119,14 @@ def _ranked(title: str, header: str, rows: dict[str, object], limit: int) -> Tab
 
 def _routes(report: Report, limit: int | None) -> Table:
     """Routes grouped by file (a section row per file), so each row stays narrow."""
+    source, target_words = route_heading(report)
     table = Table(
-        title="Routes (Flask rule → Django pattern)", box=box.SIMPLE_HEAD, title_justify="left", title_style="bold"
+        title=f"Routes ({source} → {target_words})", box=box.SIMPLE_HEAD, title_justify="left", title_style="bold"
     )
     table.add_column("line", justify="right", style="dim", no_wrap=True)
     table.add_column("methods", no_wrap=True)
-    table.add_column("Flask rule", overflow="fold", ratio=1)
-    table.add_column("Django", overflow="fold", ratio=1)
+    table.add_column(source, overflow="fold", ratio=1)
+    table.add_column(target_name(report), overflow="fold", ratio=1)
     # One row per declaration: a MethodView's per-method entries share their rule.
     grouped: dict[tuple[str, int, str], list[str]] = {}
     targets: dict[tuple[str, int, str], dict[str, object]] = {}
@@ -232,4 +235,5 @@ def render(
     if worklist:
         _worklist(report, console)
     else:
-        console.print(Text("Per-site worklist with the Django code to write: --worklist", style="dim"))
+        words = f"Per-site worklist with the {target_name(report)} code to write: --worklist"
+        console.print(Text(words, style="dim"))
