@@ -197,3 +197,17 @@ def test_the_settings_module_call_is_recorded_though_os_is_stdlib() -> None:
     assert [(c.callee, c.args) for c in facts.calls] == [
         ("os.environ.setdefault", ["DJANGO_SETTINGS_MODULE", "site.settings"])
     ]
+
+
+def test_a_module_level_list_used_in_a_concatenation_is_a_reference() -> None:
+    facts = facts_of(
+        "from django.urls import path\n"
+        "from . import views\n"
+        'extra_patterns = [path("a/", views.a)]\n'
+        'urlpatterns = [path("b/", views.b)] + extra_patterns\n'
+        "urlpatterns += extra_patterns\n",
+        module="shop.urls",
+    )
+    values = [a.value for a in facts.assignments if a.target == "shop.urls.urlpatterns"]
+    assert values[0][-1] == Ref("shop.urls.extra_patterns")  # type: ignore[index]
+    assert values[1] == Ref("shop.urls.extra_patterns")

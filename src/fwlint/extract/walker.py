@@ -76,6 +76,8 @@ class ModuleWalker:
         self._class_stack: list[ClassDef] = []
         self._imports_seen = 0
         self._imports_django = False
+        # Module-level names bound to a recorded literal: ``urlpatterns = base + extra_patterns``.
+        self._module_literals: set[str] = set()
 
     @property
     def imports_django(self) -> bool:
@@ -396,6 +398,7 @@ class ModuleWalker:
         path = f"{self.facts.module}.{name}"
         spans = tuple(item_spans) if isinstance(literal, list) else ()
         self.facts.assignments.append(Assignment(path, literal, self.span(twin, value), augmented, spans))
+        self._module_literals.add(name)
 
     def _concatenation(self, node: cst.BaseExpression, twin: ast.AST | None) -> tuple[Value, list[Span]] | None:
         """A literal, or a ``+`` of lists and list-valued names/calls, with each item's span."""
@@ -428,6 +431,9 @@ class ModuleWalker:
             return (list(value) if isinstance(value, tuple) else value), spans
         if isinstance(node, (cst.Dict, cst.SimpleString, cst.ConcatenatedString, cst.Integer)):
             return self.value(node, twin), []
+        if isinstance(node, cst.Name) and node.value in self._module_literals:
+            # Another module-level list: ``urlpatterns = base_patterns + extra_patterns``.
+            return Ref(f"{self.facts.module}.{node.value}"), []
         if isinstance(node, (cst.Name, cst.Attribute, cst.Call)):
             # An operand of ``+`` or ``+=`` (``urlpatterns += router.urls``, ``+ static(...)``);
             # resolvable ones assigned alone are already aliases or instances.
