@@ -758,7 +758,9 @@ def test_flask_rules_match_the_sample_urls_in_werkzeug() -> None:
 
     converters = {"slug": SlugConverter, "yyyy": YearConverter, "regex": RegexConverter}
     converters["drf_format_suffix"] = FormatSuffixConverter
-    rules = [Rule(e["flask_rule"], endpoint=i, strict_slashes=not e["path"].endswith("/?$")) for i, e in enumerate(ROUTES)]
+    rules = [
+        Rule(e["flask_rule"], endpoint=i, strict_slashes=not e["path"].endswith("/?$")) for i, e in enumerate(ROUTES)
+    ]
     url_map = Map(rules, converters=converters)
     adapter = url_map.bind("library.test")
     for i, entry in enumerate(ROUTES):
