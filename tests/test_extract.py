@@ -211,3 +211,19 @@ def test_a_module_level_list_used_in_a_concatenation_is_a_reference() -> None:
     values = [a.value for a in facts.assignments if a.target == "shop.urls.urlpatterns"]
     assert values[0][-1] == Ref("shop.urls.extra_patterns")  # type: ignore[index]
     assert values[1] == Ref("shop.urls.extra_patterns")
+
+
+def test_each_operand_of_a_boolean_chain_has_its_own_position() -> None:
+    facts = facts_of(
+        "from django.http import HttpResponse\n"
+        "def view(request):\n"
+        "    ok = request.user.is_authenticated and request.user.is_staff or request.user.is_superuser\n"
+        "    return HttpResponse(ok)\n"
+    )
+    spans = {r.path.rsplit(".", 1)[-1]: r.span.column for r in facts.references if ".user." in r.path}
+    assert spans == {"is_authenticated": 10, "is_staff": 44, "is_superuser": 69}
+
+
+def test_a_subscripted_base_is_the_generic_class() -> None:
+    facts = facts_of('from django.db import models\nclass BookManager(models.Manager["Book"]):\n    pass\n')
+    assert facts.classes[0].bases == ["django.db.models.Manager"]

@@ -128,3 +128,17 @@ def test_current_user_attributes_keep_their_attribute(tmp_path: Path) -> None:
     )
     found = [f.suggestion for f in report.findings if f.source_api == "flask_login.current_user.email"]
     assert found == ["request.user.email"]
+
+
+def test_a_nested_class_is_the_project_classes_own_member() -> None:
+    index = index_of(
+        {
+            "app/models.py": "from django.db import models\n"
+            "class Book(models.Model):\n"
+            "    class Format(models.TextChoices):\n"
+            '        PAPERBACK = "pb"\n'
+            "    title = models.CharField(max_length=10)\n"
+        }
+    )
+    assert index.canonical("app.models.Book.Format.PAPERBACK") is None
+    assert index.canonical("app.models.Book.objects.filter") == "django.db.models.Manager.filter"

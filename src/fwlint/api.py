@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fwlint import __version__
 from fwlint.cache import FactCache
@@ -13,8 +15,12 @@ from fwlint.config import Settings
 from fwlint.detection import choose_direction, detect
 from fwlint.engine import Progress, analysis_salt, extract, plan
 from fwlint.estimate import roll_up
+from fwlint.facts import FileFacts
 from fwlint.report.model import Report
 from fwlint.rules_engine.catalog import Catalog, load_catalog
+
+if TYPE_CHECKING:
+    from fwlint.mapping import MappingResult
 
 # Query translations kept between scans (most recent last).
 QUERY_MEMO_SIZE = 50_000
@@ -60,35 +66,10 @@ def scan(
         errors=project.errors,
     )
     report.templates = [{"file": t.path, "lines": t.lines} for t in project.templates]
-    if source is not None:
-        # Imported here: an unchanged tree is answered from the report cache above without
-        # loading the linker and translators (libcst among them).
-        from fwlint.inventory import auth_entries, form_entries, model_entries
-        from fwlint.link import ProjectIndex
-        from fwlint.link.flask_routes import FlaskStructure, build_flask_structure
-        from fwlint.mapping import map_project, route_entries
-        from fwlint.translate.data_layer import DataLayer, build_data_layer
-
-        index = ProjectIndex(project.files)
-        structure = build_flask_structure(index) if source == "flask" else FlaskStructure()
-        data = build_data_layer(index) if source == "flask" else DataLayer()
-        memo_name = f"queries-{analysis_salt()}"
-        memo = work.cache.get_blob(memo_name) if work.cache is not None else None
-        query_memo: dict[str, object] = memo if isinstance(memo, dict) else {}
-        known = len(query_memo)
-        result = map_project(index, structure, catalog, source, _selector(only_files), data, query_memo)
-        if work.cache is not None and len(query_memo) != known:
-            # Kept across scans so that checking a few files needs no query translation (nor libcst).
-            work.cache.put_blob(memo_name, dict(list(query_memo.items())[-QUERY_MEMO_SIZE:]))
-        report.findings = result.findings
-        report.routes = route_entries(structure)
-        report.models = model_entries(data, _selector(only_files))
-        report.forms = form_entries(data, _selector(only_files))
-        report.queries = result.queries
-        report.auth = auth_entries(result.findings)
-        report.coverage_mapped = result.mapped
-        report.coverage_unmapped = result.unmapped
-        report.unmapped_apis = dict(result.unmapped_apis.most_common())
+    if source == "flask":
+        _map_flask(report, project.files, catalog, work.cache, _selector(only_files))
+    elif source == "django":
+        _map_django(report, project.files, catalog, work.cache, _selector(only_files))
     if only_files is not None:
         # Findings and coverage already cover only the selection (map_project); the rest follows.
         selected = _selector(only_files)
@@ -109,6 +90,77 @@ def scan(
     if work.cache is not None:
         work.cache.put_report(report_key, report)
     return report
+
+
+def _map_flask(
+    report: Report,
+    files: list[FileFacts],
+    catalog: Catalog,
+    cache: FactCache | None,
+    selected: Callable[[str], bool],
+) -> None:
+    # Imported here: an unchanged tree is answered from the report cache without loading the
+    # linker and translators (libcst among them).
+    from fwlint.inventory import auth_entries, form_entries, model_entries
+    from fwlint.link import ProjectIndex
+    from fwlint.link.flask_routes import build_flask_structure
+    from fwlint.mapping import map_project, route_entries
+    from fwlint.translate.data_layer import build_data_layer
+
+    index = ProjectIndex(files)
+    structure = build_flask_structure(index)
+    data = build_data_layer(index)
+    with _query_memo(cache) as memo:
+        result = map_project(index, structure, catalog, "flask", selected, data, memo)
+    report.findings = result.findings
+    report.routes = route_entries(structure)
+    report.models = model_entries(data, selected)
+    report.forms = form_entries(data, selected)
+    _fill_mapping(report, result)
+    report.auth = auth_entries(result.findings)
+
+
+def _map_django(
+    report: Report,
+    files: list[FileFacts],
+    catalog: Catalog,
+    cache: FactCache | None,
+    selected: Callable[[str], bool],
+) -> None:
+    from fwlint.inventory import auth_entries
+    from fwlint.link import ProjectIndex
+    from fwlint.mapping_django import build_django_project, django_route_entries, map_django_project
+
+    index = ProjectIndex(files)
+    project = build_django_project(index)
+    with _query_memo(cache) as memo:
+        result = map_django_project(index, project, catalog, selected, memo)
+    report.findings = result.findings
+    report.routes = django_route_entries(project.structure)
+    report.models = project.data.model_entries(selected)
+    report.forms = project.data.form_entries(selected)
+    _fill_mapping(report, result)
+    report.auth = auth_entries(result.findings)
+
+
+def _fill_mapping(report: Report, result: MappingResult) -> None:
+    report.queries = result.queries
+    report.coverage_mapped = result.mapped
+    report.coverage_unmapped = result.unmapped
+    report.unmapped_apis = dict(result.unmapped_apis.most_common())
+
+
+@contextmanager
+def _query_memo(cache: FactCache | None) -> Iterator[dict[str, object]]:
+    """Query translations kept across scans, so that checking a few files needs no query
+    translation (nor libcst)."""
+    name = f"queries-{analysis_salt()}"
+    stored = cache.get_blob(name) if cache is not None else None
+    memo: dict[str, object] = stored if isinstance(stored, dict) else {}
+    known = len(memo)
+    yield memo
+    if cache is not None and len(memo) != known:
+        cache.put_blob(name, dict(list(memo.items())[-QUERY_MEMO_SIZE:]))
 
 
 def _selector(only_files: set[str] | None) -> Callable[[str], bool]:

@@ -616,7 +616,9 @@ class ModuleWalker:
         for i, base in enumerate(node.bases):
             base_twin = base_twins[i] if i < len(base_twins) else None
             self.expr(base.value, base_twin)
-            path = self.resolve(base.value)
+            # ``models.Manager["Book"]`` (a generic base for type checkers) is ``models.Manager``.
+            base_value = base.value.value if isinstance(base.value, cst.Subscript) else base.value
+            path = self.resolve(base_value)
             if path is not None:
                 bases.append(path)
         span = self.span(twin, node)
@@ -695,8 +697,18 @@ class ModuleWalker:
             self.expr(node.left, getattr(twin, "left", None))
             self.expr(node.right, getattr(twin, "right", None))
         elif isinstance(node, cst.BooleanOperation):
-            self.expr(node.left, None)
-            self.expr(node.right, None)
+            # ``a and b and c`` nests to the left in libcst and is one ``BoolOp`` in ast.
+            operands: list[cst.BaseExpression] = [node.right]
+            left = node.left
+            while isinstance(left, cst.BooleanOperation) and type(left.operator) is type(node.operator):
+                operands.append(left.right)
+                left = left.left
+            operands.append(left)
+            operands.reverse()
+            values = getattr(twin, "values", None) or ()
+            paired = len(values) == len(operands)
+            for i, operand in enumerate(operands):
+                self.expr(operand, values[i] if paired else None)
         elif isinstance(node, cst.Comparison):
             self.expr(node.left, getattr(twin, "left", None))
             comparators = getattr(twin, "comparators", None) or ()

@@ -27,6 +27,8 @@ DJANGO_PUBLIC_NAMES = {
     "django.db.models.lookups": "django.db.models.lookups",
     # ``Model.objects`` is the default manager: its methods are Manager (QuerySet) methods.
     "django.db.models.Model.objects": "django.db.models.Manager",
+    "django.contrib.auth.models.AbstractUser.objects": "django.db.models.Manager",
+    "django.contrib.auth.models.AbstractBaseUser.objects": "django.db.models.Manager",
     # HTTP.
     "django.http.response": "django.http",
     "django.http.request": "django.http",
@@ -36,6 +38,15 @@ DJANGO_PUBLIC_NAMES = {
     "django.urls.resolvers": "django.urls",
     "django.urls.converters.register_converter": "django.urls.register_converter",
     "django.conf.urls.include": "django.urls.include",
+    "django.urls.exceptions": "django.urls",
+    "django.core.urlresolvers": "django.urls",
+    "django.shortcuts.reverse": "django.urls.reverse",
+    # ``django.shortcuts`` re-exports a few HTTP names.
+    "django.shortcuts.HttpResponse": "django.http.HttpResponse",
+    "django.shortcuts.Http404": "django.http.Http404",
+    "django.shortcuts.HttpResponseRedirect": "django.http.HttpResponseRedirect",
+    "django.shortcuts.HttpResponsePermanentRedirect": "django.http.HttpResponsePermanentRedirect",
+    "django.template.exceptions": "django.template",
     # Views.
     "django.views.generic.base": "django.views.generic",
     "django.views.generic.list": "django.views.generic",
@@ -57,6 +68,13 @@ DJANGO_PUBLIC_NAMES = {
     "django.contrib.admin.options": "django.contrib.admin",
     "django.contrib.admin.sites.site": "django.contrib.admin.site",
     "django.contrib.admin.decorators": "django.contrib.admin",
+    # Tests, signals, mail, commands, apps.
+    "django.test.testcases": "django.test",
+    "django.test.client": "django.test",
+    "django.test.utils.override_settings": "django.test.override_settings",
+    "django.dispatch.dispatcher": "django.dispatch",
+    "django.core.mail.message": "django.core.mail",
+    "django.apps.config.AppConfig": "django.apps.AppConfig",
     # Templates.
     "django.template.library.Library": "django.template.Library",
     "django.template.base.Library": "django.template.Library",

@@ -139,8 +139,12 @@ def read_settings(index: ProjectIndex) -> DjangoSettings:
 
 
 def _is_settings(facts: FileFacts) -> bool:
+    """A module that sets INSTALLED_APPS/ROOT_URLCONF/MIDDLEWARE, or at least two of Django's own
+    settings (a ``prod.py`` overriding ``DEBUG`` and ``ALLOWED_HOSTS``)."""
     names = {a.target.rsplit(".", 1)[-1] for a in facts.assignments if a.target.startswith(facts.module + ".")}
-    return any(marker in names for marker in MARKERS) and "urlpatterns" not in names
+    if "urlpatterns" in names:
+        return False
+    return any(marker in names for marker in MARKERS) or len(names & DJANGO_SETTINGS) >= 2
 
 
 def compose(index: ProjectIndex, module: str, depth: int = 0, seen: frozenset[str] = frozenset()) -> dict[str, Setting]:

@@ -288,7 +288,7 @@ class ProjectIndex:
             return False
         seen.add(class_path)
         cls = self.classes[class_path][0]
-        if member in cls.methods or member in cls.attributes:
+        if member in cls.methods or member in cls.attributes or f"{class_path}.{member}" in self.classes:
             return True
         # A bare annotation is a type hint (``Model: type[Base]``), except SQLAlchemy's ``x: Mapped[int]``.
         if "Mapped[" in cls.annotations.get(member, ""):

@@ -1,0 +1,468 @@
+"""Map a Django project's facts to Flask findings.
+
+The rule catalog does most of the work, as in the other direction (``mapping.py``); what only a
+Django project has is handled here: what its settings modules declare (installed apps,
+middleware, settings), its migration packages, its URL patterns and router registrations (with
+the Flask rule of each), query sites on models' managers, and declarations (models, fields,
+forms) whose Flask code comes from the data layer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fwlint.facts import Call, FileFacts, Span
+from fwlint.link.django_settings import DJANGO_SETTINGS, DjangoSettings, read_settings
+from fwlint.link.django_urls import DjangoStructure, build_django_structure
+from fwlint.link.flask_routes import FlaskStructure
+from fwlint.link.index import ProjectIndex
+from fwlint.mapping import NAME_TOKEN, Mapper, MappingResult, TranslatedQuery, _lead, _plural, _with_notes
+from fwlint.report.model import RouteEntry
+from fwlint.rules_engine.catalog import Catalog, Rule
+from fwlint.translate.data_layer import SiteTranslation
+from fwlint.translate.flask_calls import Context
+from fwlint.translate.flask_data_layer import FlaskDataLayer, build_flask_data_layer
+from fwlint.translate.url_for import Endpoint, redirect, reverse
+
+SETTING = "settings."
+LIST_SETTINGS = {"INSTALLED_APPS": "INSTALLED_APPS", "MIDDLEWARE": "MIDDLEWARE", "MIDDLEWARE_CLASSES": "MIDDLEWARE"}
+PROJECT = "__project__"
+THIRD_PARTY = "__third_party__"
+CUSTOM = "__custom__"
+STRUCTURAL_SOURCES = {
+    "settings-module": "settings.__module__",
+    "migrations": "django.db.migrations.__history__",
+    "async-view": "django.views.__async__",
+}
+# Declaration sites whose Flask code comes from the data layer, by translator name.
+DECLARATIONS: dict[str, Callable[[FlaskDataLayer, str, int], SiteTranslation | None]] = {
+    "django_model": FlaskDataLayer.model_at,
+    "django_field": FlaskDataLayer.field_at,
+    "django_form": FlaskDataLayer.form_at,
+    "django_form_field": FlaskDataLayer.form_field_at,
+}
+# APIs that, inside a declaration or a query, are part of it rather than sites of their own.
+FOLDED_ROOTS = ("django.db.models.", "django.forms.", "django.core.validators.", "django.contrib.postgres.")
+ROUTE_TRANSLATORS = ("url_pattern", "router_register")
+
+
+@dataclass
+class DjangoProject:
+    """What the linker knows about a Django project as a whole."""
+
+    settings: DjangoSettings = field(default_factory=DjangoSettings)
+    structure: DjangoStructure = field(default_factory=lambda: DjangoStructure([], [], {}, {}, []))
+    data: FlaskDataLayer = field(default_factory=FlaskDataLayer)
+    endpoints: dict[str, Endpoint] = field(default_factory=dict)
+
+
+def build_django_project(index: ProjectIndex) -> DjangoProject:
+    settings = read_settings(index)
+    values = {name: setting.value for name, setting in settings.values.items()}
+    structure = build_django_structure(index, settings.root_urlconf, values)
+    endpoints: dict[str, Endpoint] = {}
+    for site in structure.routes:
+        if site.name and site.name not in endpoints:
+            endpoints[site.name] = Endpoint(site.endpoint, tuple(site.flask.arguments))
+    return DjangoProject(settings, structure, build_flask_data_layer(index, settings), endpoints)
+
+
+class DjangoMapper(Mapper):
+    def __init__(self, index: ProjectIndex, project: DjangoProject, catalog: Catalog) -> None:
+        self.project = project
+        self.apps = _app_packages(index, project.settings)
+        super().__init__(index, FlaskStructure(), catalog, "django")
+        self.django = project.data
+        self._declarations: list[Span] = []
+
+    def _file_units(self) -> dict[str, str]:
+        """Each file's Django app (the installed app package holding it), else its package."""
+        units: dict[str, str] = {}
+        for facts in self.index.files:
+            package = facts.module if facts.is_package else facts.module.rpartition(".")[0]
+            app = next((a for a in self.apps if facts.module == a or facts.module.startswith(a + ".")), None)
+            units[facts.path] = app or package or facts.module
+        return units
+
+    # ------------------------------------------------------------------ facts
+    def map_file(self, facts: FileFacts) -> None:
+        ctx = Context(self.structure, None)
+        self._folded = []
+        self._declarations = []
+        self._chains = {}
+        for call in facts.calls:
+            start = (call.span.line, call.span.column)
+            known = self._chains.get(start)
+            if known is None or (call.span.end_line, call.span.end_column) > (
+                known.span.end_line,
+                known.span.end_column,
+            ):
+                self._chains[start] = call
+        for call in facts.calls:
+            canonical = self.index.canonical(call.callee) or self._manager_method(facts, call.callee)
+            if canonical is None:
+                continue
+            how = "decorator" if call.decorates is not None else "call"
+            self._map_site(facts, canonical, how, call.span, call, ctx)
+        for reference in facts.references:
+            canonical = self.index.canonical(reference.path)
+            if canonical is None:
+                continue
+            self._map_site(facts, canonical, "reference", reference.span, None, ctx)
+
+    def _manager_method(self, facts: FileFacts, callee: str) -> str | None:
+        """``Book.published.recent()`` on a manager the linker cannot follow (``QuerySet.as_manager()``,
+        a project method): a query site all the same, named after Django's Manager."""
+        parts = callee.split(".")
+        for i in range(len(parts) - 2, 0, -1):
+            model = self.index.resolve_project(".".join(parts[:i]))
+            managers = self.django.managers.get(model)
+            if managers is not None and parts[i] in managers and "()" not in parts[i + 1]:
+                return "django.db.models.Manager." + ".".join(p.removesuffix("()") for p in parts[i + 1 :])
+        return None
+
+    def _is_declaration(self, rule: Rule) -> bool:
+        return rule.translator in DECLARATIONS
+
+    def _inside_declaration(self, facts: FileFacts, span: Span) -> bool:
+        return False
+
+    def _folded_site(self, facts: FileFacts, canonical: str, span: Span) -> bool:
+        if not canonical.startswith(FOLDED_ROOTS):
+            return False
+        return any(outer.contains(span) for outer in (*self._folded, *self._declarations))
+
+    def _suggest(
+        self, facts: FileFacts, canonical: str, rule: Rule, span: Span, call: Call | None, ctx: Context
+    ) -> tuple[str | None, str | None]:
+        translator = rule.translator
+        if translator in DECLARATIONS:
+            if call is not None:
+                self._declarations.append(call.span)
+            translated = DECLARATIONS[translator](self.django, facts.path, span.line)
+            if translated is None:
+                return None, None
+            return translated.code, _with_notes(_lead(rule.message), translated)
+        if translator == "queryset":
+            query = self._query(facts, span, call, rule)
+            if query is None:
+                return None, None
+            return query.code or None, _with_notes(rule.message, query)
+        if translator in ROUTE_TRANSLATORS and call is not None:
+            return self._route_suggestion(facts, call, rule)
+        if translator == "reverse" and call is not None:
+            name = canonical.rsplit(".", 1)[-1]
+            code = (
+                redirect(call, self.project.endpoints) if name == "redirect" else reverse(call, self.project.endpoints)
+            )
+            if code is not None and name == "reverse_lazy":
+                return code, rule.message
+            return code, None
+        if translator == "request_user" and ".user" in canonical:
+            return "current_user" + canonical.split(".user", 1)[1], None
+        if translator == "settings_read" and canonical.startswith("django.conf.settings."):
+            name = canonical[len("django.conf.settings.") :].split(".", 1)[0]
+            return f'current_app.config["{name}"]', None
+        return None, None
+
+    def _route_suggestion(self, facts: FileFacts, call: Call, rule: Rule) -> tuple[str | None, str | None]:
+        sites = self.project.structure.by_call.get((facts.path, call.span.line, call.span.column), [])
+        if not sites:
+            return None, None
+        code = "\n".join(site.code for site in sites)
+        first = sites[0]
+        lead = f"Django `{first.path}` → Flask `{first.flask.rule}`"
+        if len(sites) > 1:
+            lead = f"{_plural(len(sites), 'route')} under `{first.path}`"
+        notes = list(dict.fromkeys(note for site in sites for note in site.flask.notes))
+        errors = [site.flask.error for site in sites if site.flask.error]
+        message = f"{lead}. {_lead(rule.message)}"
+        if notes or errors:
+            message += ". " + "; ".join(n.rstrip(".") for n in [*errors, *notes]) + "."
+        return code, message
+
+    # ----------------------------------------------------------------- queries
+    def _translate_query(self, code: str, models: dict[str, str]) -> TranslatedQuery | None:
+        key = hashlib.blake2b(repr(("django", code, sorted(models.items()), self.django.schema_digest)).encode())
+        memo_key = key.hexdigest()
+        if memo_key in self.query_memo:
+            return self.query_memo[memo_key]  # type: ignore[return-value]
+        from fwlint.translate.sqlalchemy_queries import translate_queryset  # libcst: only for new queries
+
+        result = translate_queryset(code, models, self.django.query_schema)
+        translated = (
+            TranslatedQuery(result.code, list(result.notes), result.exact, result.kind) if result is not None else None
+        )
+        self.query_memo[memo_key] = translated
+        return translated
+
+    def _call_code(self, facts: FileFacts, call: Call) -> str | None:
+        """Source for a query call recorded without its text (``Book.objects.count()``)."""
+        parts = call.callee.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            if self.index.resolve_project(".".join(parts[:i])) in self.django.model_names:
+                from fwlint.translate.values import code_of
+
+                arguments = [code_of(a) for a in call.args] + [
+                    f"{k}={code_of(v)}" if k != "**" else f"**{code_of(v)}" for k, v in call.kwargs.items()
+                ]
+                return ".".join(parts[i - 1 :]) + "(" + ", ".join(arguments) + ")"
+        return None
+
+    def _models_in(self, facts: FileFacts, code: str) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for token in set(NAME_TOKEN.findall(code)):
+            parts = token.split(".")
+            for i in range(len(parts), 0, -1):
+                written = ".".join(parts[:i])
+                if written in found:
+                    break
+                model = self.django.model_names.get(self.index.resolve_project(f"{facts.module}.{written}"))
+                if model is not None:
+                    found[written] = model
+                    break
+        return found
+
+    # --------------------------------------------------------------- structure
+    def map_settings(self, files: dict[str, FileFacts]) -> None:
+        """Every settings module's declarations: one finding per setting, and per entry of
+        INSTALLED_APPS and MIDDLEWARE."""
+        settings = self.project.settings
+        for module in settings.modules:
+            facts = self.index.modules.get(module)
+            if facts is None or facts.path not in files:
+                continue
+            self._project_finding(
+                facts, "settings-module", Span(1, 1, 1, 1), f"`{module}` is a settings module", module
+            )
+            prefix = module + "."
+            for assignment in facts.assignments:
+                name = assignment.target[len(prefix) :] if assignment.target.startswith(prefix) else ""
+                if not name.isupper() or "." in name:
+                    continue
+                if name in LIST_SETTINGS and isinstance(assignment.value, list):
+                    spans = assignment.item_spans or tuple(assignment.span for _ in assignment.value)
+                    for entry, span in zip(assignment.value, spans, strict=False):
+                        if isinstance(entry, str):
+                            self._setting_entry(facts, LIST_SETTINGS[name], entry, span)
+                    continue
+                self._setting(facts, name, assignment.span, assignment.value)
+
+    def _setting(self, facts: FileFacts, name: str, span: Span, value: object) -> None:
+        source = SETTING + name
+        matched = self.catalog.match(self.source, source, "reference")
+        if matched is None:
+            if name in DJANGO_SETTINGS:
+                self.add_unmapped(facts, span, source)
+                return
+            matched = self.catalog.match(self.source, SETTING + CUSTOM, "reference")
+            if matched is None:
+                return
+        rule = matched[0]
+        suggestion = None
+        if rule.translator == "database_uri" and name == "DATABASES" and isinstance(value, dict):
+            suggestion = database_uri_code(value)
+        elif matched[1] == SETTING + CUSTOM:
+            suggestion = f'app.config["{name}"] = ...  # {name} as set in {facts.module}'
+        if self.add(facts, rule, span, source, suggestion, f"`{name}`: {rule.message}"):
+            self.mapped += 1
+
+    def _setting_entry(self, facts: FileFacts, setting: str, entry: str, span: Span) -> None:
+        source = f"{SETTING}{setting}.{entry}"
+        name = _app_name(entry) if setting == "INSTALLED_APPS" else entry
+        matched = self.catalog.match(self.source, f"{SETTING}{setting}.{name}", "reference")
+        if matched is None:
+            if self._is_project(name):
+                matched = self.catalog.match(self.source, f"{SETTING}{setting}.{PROJECT}", "reference")
+            elif name.split(".", 1)[0] in ("django", "rest_framework"):
+                self.add_unmapped(facts, span, source)
+                return
+            else:
+                matched = self.catalog.match(self.source, f"{SETTING}{setting}.{THIRD_PARTY}", "reference")
+        if matched is None:
+            return
+        rule = matched[0]
+        if self.add(facts, rule, span, source, None, f"`{entry}` in {setting}: {rule.message}"):
+            self.mapped += 1
+
+    def _is_project(self, dotted: str) -> bool:
+        parts = dotted.split(".")
+        return any(".".join(parts[:i]) in self.index.modules for i in range(len(parts), 0, -1))
+
+    def map_migrations(self, files: dict[str, FileFacts]) -> None:
+        """One finding per app's migration history, on its first migration."""
+        by_folder: dict[str, list[str]] = {}
+        for facts in self.index.files:
+            if is_django_migration(facts, self.index):
+                by_folder.setdefault(facts.path.rpartition("/")[0] or ".", []).append(facts.path)
+        for folder, paths in sorted(by_folder.items()):
+            first = files.get(sorted(paths)[0])
+            if first is not None:
+                lead = f"`{folder}/` holds a Django migration history of {_plural(len(paths), 'migration')}"
+                self._project_finding(first, "migrations", Span(1, 1, 1, 1), lead)
+
+    def map_routes(self, files: dict[str, FileFacts]) -> None:
+        """Async views, found through the URL map."""
+        seen: set[str] = set()
+        for site in self.project.structure.routes:
+            if not site.is_async or site.view in seen:
+                continue
+            seen.add(site.view)
+            view = self.index.functions.get(site.view)
+            facts = files.get(view[1].path) if view is not None else files.get(site.file)
+            span = view[0].span if view is not None else site.span
+            if facts is not None:
+                self._project_finding(facts, "async-view", span, f"`{site.view}` is an async view")
+
+    def _project_finding(
+        self, facts: FileFacts, kind: str, span: Span, lead: str, source_api: str | None = None
+    ) -> None:
+        matched = self.catalog.match(self.source, STRUCTURAL_SOURCES[kind], "reference")
+        if matched is None:
+            return
+        rule = matched[0]
+        if self.add(facts, rule, span, source_api or rule.source[0], None, f"{lead}: {rule.message}"):
+            self.mapped += 1
+
+
+def _app_name(entry: str) -> str:
+    """``catalog.apps.CatalogConfig`` → ``catalog``; ``x.apps.SimpleAdminConfig`` → ``x``."""
+    head, sep, _ = entry.partition(".apps.")
+    return head if sep else entry
+
+
+def _app_packages(index: ProjectIndex, settings: DjangoSettings) -> list[str]:
+    """The project's own installed apps as package names, longest first."""
+    apps = set()
+    for entry in settings.installed_apps:
+        name = _app_name(entry)
+        parts = name.split(".")
+        for i in range(len(parts), 0, -1):
+            module = ".".join(parts[:i])
+            facts = index.modules.get(module)
+            if facts is not None and facts.is_package:
+                apps.add(module)
+                break
+    return sorted(apps, key=lambda a: (-len(a), a))
+
+
+def is_django_migration(facts: FileFacts, index: ProjectIndex) -> bool:
+    """A migration module: a ``Migration`` class on ``django.db.migrations.Migration`` inside a
+    ``migrations`` package (or any module defining one, for one-file examples)."""
+    name = f"{facts.module}.Migration"
+    for cls in facts.classes:
+        if cls.qualname == name and any(index.canonical(b) == "django.db.migrations.Migration" for b in cls.bases):
+            return True
+    return False
+
+
+ENGINES = {
+    "django.db.backends.postgresql": "postgresql+psycopg",
+    "django.db.backends.postgresql_psycopg2": "postgresql+psycopg2",
+    "django.contrib.gis.db.backends.postgis": "postgresql+psycopg",
+    "django.db.backends.mysql": "mysql+mysqldb",
+    "django.db.backends.sqlite3": "sqlite",
+    "django.db.backends.oracle": "oracle+oracledb",
+}
+
+
+def database_uri_code(databases: dict[str, Any]) -> str | None:
+    """``DATABASES`` as Flask-SQLAlchemy config: the default connection's URL, other aliases as binds."""
+    lines = []
+    binds = []
+    for alias, config in databases.items():
+        if not isinstance(config, dict):
+            return None
+        uri = _database_uri(config)
+        if alias == "default":
+            lines.append(f'app.config["SQLALCHEMY_DATABASE_URI"] = {uri}')
+        else:
+            binds.append(f'"{alias}": {uri}')
+    if binds:
+        lines.append('app.config["SQLALCHEMY_BINDS"] = {' + ", ".join(binds) + "}")
+    return "\n".join(lines) or None
+
+
+def _database_uri(config: dict[str, Any]) -> str:
+    engine = config.get("ENGINE")
+    dialect = ENGINES.get(engine, "<dialect>") if isinstance(engine, str) else "<dialect>"
+    name = config.get("NAME")
+    if dialect == "sqlite":
+        return f'"sqlite:///{name}"' if isinstance(name, str) else '"sqlite:///" + str(' + _text(name) + ")"
+    parts = {key: config.get(key) for key in ("USER", "PASSWORD", "HOST", "PORT", "NAME")}
+    if all(isinstance(v, (str, int)) or v is None for v in parts.values()):
+        user = parts["USER"] or ""
+        password = f":{parts['PASSWORD']}" if parts["PASSWORD"] else ""
+        auth = f"{user}{password}@" if user else ""
+        port = f":{parts['PORT']}" if parts["PORT"] else ""
+        return f'"{dialect}://{auth}{parts["HOST"] or "localhost"}{port}/{parts["NAME"] or ""}"'
+    # Values read from the environment: build the URL with SQLAlchemy's URL.create.
+    arguments = ", ".join(
+        f"{key.lower() if key != 'NAME' else 'database'}={_text(value)}"
+        for key, value in parts.items()
+        if value is not None
+    )
+    return f'URL.create("{dialect}", {arguments})'
+
+
+def _text(value: object) -> str:
+    from fwlint.translate.values import code_of
+
+    return code_of(value)  # type: ignore[arg-type]
+
+
+def map_django_project(
+    index: ProjectIndex,
+    project: DjangoProject,
+    catalog: Catalog,
+    selected: Callable[[str], bool] = lambda path: True,
+    query_memo: dict[str, object] | None = None,
+) -> MappingResult:
+    """Findings for the selected files of a Django project (all by default)."""
+    mapper = DjangoMapper(index, project, catalog)
+    if query_memo is not None:
+        mapper.query_memo = query_memo
+    files = {f.path: f for f in index.files if selected(f.path)}
+    for facts in files.values():
+        # Migrations are history, not code to port: one finding covers each app's.
+        if is_django_migration(facts, index):
+            continue
+        mapper.map_file(facts)
+    mapper.map_settings(files)
+    mapper.map_migrations(files)
+    mapper.map_routes(files)
+    mapper.findings.sort(key=lambda f: (f.file, f.line, f.column, f.rule))
+    return MappingResult(mapper.findings, mapper.mapped, mapper.unmapped, mapper.unmapped_apis, mapper.queries)
+
+
+def django_route_entries(structure: DjangoStructure) -> list[RouteEntry]:
+    entries = []
+    for site in structure.routes:
+        target: dict[str, object] = {
+            "path": site.flask.rule if site.flask.error is None else None,
+            "code": site.code,
+            "function": "route",
+            "name": site.endpoint,
+            "converters": sorted(site.flask.converters),
+            "notes": site.flask.notes,
+        }
+        if site.flask.error:
+            target["error"] = site.flask.error
+        handler = site.view + (f".{site.action}" if site.action else "")
+        entries.append(
+            RouteEntry(
+                site.methods or ["GET"],
+                site.path,
+                handler,
+                site.file,
+                site.span.line,
+                site.name or site.endpoint,
+                site.blueprint,
+                target,
+                site.is_async,
+            )
+        )
+    return entries
