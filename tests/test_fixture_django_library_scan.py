@@ -33,7 +33,10 @@ def test_every_url_is_found_once(report: dict[str, Any]) -> None:
     assert found == expected
 
 
-@pytest.mark.parametrize("entry", EXPECTED_ROUTES, ids=[f"{e['file']}:{e['line']}:{e['path']}" for e in EXPECTED_ROUTES])
+ROUTE_IDS = [f"{e['file']}:{e['line']}:{e['path']}" for e in EXPECTED_ROUTES]
+
+
+@pytest.mark.parametrize("entry", EXPECTED_ROUTES, ids=ROUTE_IDS)
 def test_each_route_matches_the_expected_one(report: dict[str, Any], entry: dict[str, Any]) -> None:
     route = next(
         r
@@ -48,3 +51,34 @@ def test_each_route_matches_the_expected_one(report: dict[str, Any], entry: dict
         assert route["handler"] == handler
     if entry["name"]:
         assert route["endpoint"] == entry["name"]
+
+
+MODELS = INVENTORY["models"]
+
+
+@pytest.mark.parametrize("expected", MODELS, ids=[m["qualname"] for m in MODELS])
+def test_each_model_has_every_field_with_its_sqlalchemy_code(report: dict[str, Any], expected: dict[str, Any]) -> None:
+    model = next(m for m in report["inventory"]["models"] if m["qualname"] == expected["qualname"])
+    assert (model["file"], model["line"], model["table"]) == (expected["file"], expected["line"], expected["table"])
+    assert sorted(f["name"] for f in model["fields"]) == sorted(f["name"] for f in expected["fields"])
+    by_name = {f["name"]: f for f in model["fields"]}
+    for field in expected["fields"]:
+        found = by_name[field["name"]]
+        assert found["target"] is not None and found["target"]["code"], field["name"]
+        if field["line"] is not None and field["inherited_from"] is None:
+            assert found["line"] == field["line"], field["name"]
+        if field["target"] is not None:
+            # A relation names its target model, in the inventory and in the SQLAlchemy code.
+            target = field["target"].rsplit(".", 1)[-1]
+            assert found["kind"] == "relationship" and target in found["type"], field["name"]
+    assert f"class {expected['name']}(" in model["target"]["code"]
+
+
+def test_no_other_model_is_reported(report: dict[str, Any]) -> None:
+    assert sorted(m["qualname"] for m in report["inventory"]["models"]) == sorted(m["qualname"] for m in MODELS)
+
+
+@pytest.mark.parametrize("expected", INVENTORY["auth"], ids=[f"{a['file']}:{a['line']}" for a in INVENTORY["auth"]])
+def test_each_auth_site_is_reported(report: dict[str, Any], expected: dict[str, Any]) -> None:
+    at_line = [a for a in report["inventory"]["auth"] if (a["file"], a["line"]) == (expected["file"], expected["line"])]
+    assert any(a["source_api"].startswith(expected["api"]) for a in at_line), at_line

@@ -71,6 +71,30 @@ UNMAPPED_CATEGORIES = {
     "flask_bcrypt": "auth",
     "jinja2": "templates",
     "django": "other",
+    "rest_framework": "extensions",
+}
+# Django's packages, by the category their unmapped APIs count under (longest prefix wins).
+DJANGO_CATEGORIES = {
+    "django.contrib.auth": "auth",
+    "django.contrib.admin": "extensions",
+    "django.contrib.messages": "views",
+    "django.contrib": "extensions",
+    "django.db": "orm",
+    "django.forms": "forms",
+    "django.core.validators": "forms",
+    "django.template": "templates",
+    "django.templatetags": "templates",
+    "django.urls": "routing",
+    "django.conf.urls": "routing",
+    "django.http": "request",
+    "django.shortcuts": "request",
+    "django.views": "views",
+    "django.middleware": "middleware",
+    "django.conf": "config",
+    "django.apps": "config",
+    "django.core.management": "config",
+    "rest_framework.permissions": "auth",
+    "rest_framework.authentication": "auth",
 }
 
 
@@ -78,6 +102,12 @@ def unmapped_category(canonical: str) -> str:
     root = root_of(canonical)
     if canonical.startswith("werkzeug.security"):
         return "auth"
+    if root in ("django", "rest_framework"):
+        parts = canonical.split(".")
+        for i in range(len(parts), 1, -1):
+            category = DJANGO_CATEGORIES.get(".".join(parts[:i]))
+            if category is not None:
+                return category
     if root in UNMAPPED_CATEGORIES:
         return UNMAPPED_CATEGORIES[root]
     if root.startswith("flask_") or root.startswith("django_"):

@@ -132,6 +132,11 @@ def form_entries(data: DataLayer, selected: Callable[[str], bool] = lambda path:
     return entries
 
 
+# Packages whose every use is an auth site, whatever category its rule files it under
+# (``UserAdmin`` is an admin class, and the admin rules count it as an extension).
+AUTH_PACKAGES = ("django.contrib.auth.", "rest_framework.permissions.", "rest_framework.authentication.")
+
+
 def auth_entries(findings: list[Finding]) -> list[dict[str, Any]]:
     return [
         {
@@ -144,5 +149,5 @@ def auth_entries(findings: list[Finding]) -> list[dict[str, Any]]:
             "suggestion": f.suggestion,
         }
         for f in findings
-        if f.category == "auth"
+        if f.category == "auth" or f.source_api.startswith(AUTH_PACKAGES)
     ]
