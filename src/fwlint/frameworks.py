@@ -49,7 +49,7 @@ DJANGO_ROOTS = frozenset({"django", "rest_framework", "channels", "corsheaders",
 # APIs whose absence of a rule is reported as ``unmapped`` (flask, werkzeug, flask_*).
 UNMAPPED_PREFIXES = {
     "flask": ("flask", "werkzeug", "flask_", "sqlalchemy", "wtforms", "wtforms_"),
-    "django": ("django", "rest_framework"),
+    "django": ("django", "rest_framework", "django_filters"),
 }
 
 

@@ -13,7 +13,6 @@ DJANGO_PUBLIC_NAMES = {
     "django.db.models.fields": "django.db.models",
     "django.db.models.fields.related": "django.db.models",
     "django.db.models.fields.files": "django.db.models",
-    "django.db.models.fields.json": "django.db.models",
     "django.db.models.fields.proxy": "django.db.models",
     "django.db.models.deletion": "django.db.models",
     "django.db.models.query": "django.db.models",
@@ -25,6 +24,11 @@ DJANGO_PUBLIC_NAMES = {
     "django.db.models.indexes": "django.db.models",
     "django.db.models.enums": "django.db.models",
     "django.db.models.lookups": "django.db.models.lookups",
+    "django.db.utils": "django.db",
+    "django.contrib.postgres.fields.ranges": "django.contrib.postgres.fields",
+    "django.contrib.postgres.fields.array": "django.contrib.postgres.fields",
+    "django.contrib.postgres.fields.hstore": "django.contrib.postgres.fields",
+    "django.core.validators.ValidationError": "django.core.exceptions.ValidationError",
     # ``Model.objects`` is the default manager: its methods are Manager (QuerySet) methods.
     "django.db.models.Model.objects": "django.db.models.Manager",
     "django.contrib.auth.models.AbstractUser.objects": "django.db.models.Manager",
@@ -75,6 +79,11 @@ DJANGO_PUBLIC_NAMES = {
     "django.dispatch.dispatcher": "django.dispatch",
     "django.core.mail.message": "django.core.mail",
     "django.apps.config.AppConfig": "django.apps.AppConfig",
+    # Django REST framework: fields and relations are re-exported by ``rest_framework.serializers``.
+    "rest_framework.fields": "rest_framework.serializers",
+    "rest_framework.relations": "rest_framework.serializers",
+    "django.contrib.admin.sites.AdminSite": "django.contrib.admin.AdminSite",
+    "django.contrib.admin.filters": "django.contrib.admin",
     # Templates.
     "django.template.library.Library": "django.template.Library",
     "django.template.base.Library": "django.template.Library",
