@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from fwlint.extract import SourceFile, extract_source
-from fwlint.facts import CallValue, FileFacts, Ref
+from fwlint.facts import CallValue, FileFacts, Opaque, Ref
 
 from .conftest import scan_source
 
@@ -227,3 +227,13 @@ def test_each_operand_of_a_boolean_chain_has_its_own_position() -> None:
 def test_a_subscripted_base_is_the_generic_class() -> None:
     facts = facts_of('from django.db import models\nclass BookManager(models.Manager["Book"]):\n    pass\n')
     assert facts.classes[0].bases == ["django.db.models.Manager"]
+
+
+def test_a_computed_setting_is_recorded_as_its_text() -> None:
+    facts = facts_of(
+        'import os\nSECRET_KEY = os.environ["SECRET_KEY"]\nAPPS = list(BASE) + ["x"]\nlower = [i for i in "ab"]\n'
+    )
+    assert [(a.target, a.value) for a in facts.assignments] == [
+        ("app.SECRET_KEY", Opaque('os.environ["SECRET_KEY"]')),
+        ("app.APPS", Opaque('list(BASE) + ["x"]')),
+    ]

@@ -393,7 +393,10 @@ class ModuleWalker:
             value, twin, augmented = value.right, getattr(twin, "right", None), True
         recorded = self._concatenation(value, twin)
         if recorded is None:
-            return
+            if not name.isupper():
+                return
+            # A setting computed at import time (``SECRET_KEY = os.environ["KEY"]``): its text.
+            recorded = Opaque(self.source_of(value, twin)), []
         literal, item_spans = recorded
         path = f"{self.facts.module}.{name}"
         spans = tuple(item_spans) if isinstance(literal, list) else ()

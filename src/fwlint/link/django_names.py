@@ -36,6 +36,8 @@ DJANGO_PUBLIC_NAMES = {
     # HTTP.
     "django.http.response": "django.http",
     "django.http.request": "django.http",
+    # What a view receives under WSGI (``request.__class__``) is an HttpRequest.
+    "django.core.handlers.wsgi.WSGIRequest": "django.http.HttpRequest",
     # URLs.
     "django.urls.conf": "django.urls",
     "django.urls.base": "django.urls",
