@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
 from fwlint.facts import CallValue, Opaque, Ref
 from fwlint.link.django_forms import (
     DjangoForm,
@@ -10,7 +17,9 @@ from fwlint.link.django_forms import (
     discover_django_forms,
     discover_django_formsets,
     model_fields_from_index,
+    schema_model_fields,
 )
+from fwlint.link.django_models import DjangoSchema, discover_django_models
 from fwlint.link.index import ProjectIndex
 from tests.conftest import index_of
 
@@ -406,19 +415,48 @@ def test_an_unknown_model_leaves_the_declared_fields() -> None:
             "app/__init__.py": "",
             "app/forms.py": (
                 "from django import forms\n"
-                "from django.contrib.auth.models import User\n\n\n"
-                "class UserForm(forms.ModelForm):\n"
+                "from taggit.models import Tag\n\n\n"
+                "class TagForm(forms.ModelForm):\n"
                 "    nickname = forms.CharField()\n\n"
                 "    class Meta:\n"
-                "        model = User\n"
-                '        fields = ["username", "nickname"]\n'
+                "        model = Tag\n"
+                '        fields = ["name", "nickname"]\n'
             ),
         }
     )
     (form,) = discover_django_forms(index)
     assert not form.model_fields_known
     assert [f.name for f in form.fields] == ["nickname"]
-    assert form.meta is not None and form.meta.model == "django.contrib.auth.models.User"
+    assert form.meta is not None and form.meta.model == "taggit.models.Tag"
+    assert form.problems == ["The fields of Tag are not known to fwlint: only the declared fields are listed."]
+
+
+def test_django_user_is_known_without_a_schema() -> None:
+    index = index_of(
+        {
+            "app/__init__.py": "",
+            "app/forms.py": (
+                "from django import forms\n"
+                "from django.contrib.auth.models import User\n\n\n"
+                "class UserForm(forms.ModelForm):\n"
+                "    nickname = forms.CharField()\n\n"
+                "    class Meta:\n"
+                "        model = User\n"
+                '        fields = ["id", "username", "nickname", "groups"]\n'
+            ),
+        }
+    )
+    (form,) = discover_django_forms(index)
+    assert form.model_fields_known and form.problems == []  # the automatic id is ignored, as Django does
+    assert [(f.name, f.field_class) for f in form.fields] == [
+        ("username", "django.forms.CharField"),
+        ("nickname", "django.forms.CharField"),
+        ("groups", "django.forms.ModelMultipleChoiceField"),
+    ]
+    username = form.fields[0]
+    assert username.kwargs == {"required": True, "label": "Username", "max_length": 150}
+    assert [v.name for v in username.validators] == ["django.contrib.auth.validators.UnicodeUsernameValidator"]
+    assert form.fields[2].related_model == "django.contrib.auth.models.Group"
 
 
 def test_index_model_source_reads_fields_and_relations() -> None:
@@ -452,8 +490,34 @@ def test_auth_forms_and_mixed_bases() -> None:
         }
     )
     forms = {f.name: f for f in discover_django_forms(index)}
-    assert (forms["SignUp"].base, forms["SignUp"].kind) == ("django.contrib.auth.forms.UserCreationForm", "model_form")
-    assert [f.name for f in forms["SignUp"].fields] == ["email"]
+    signup = forms["SignUp"]
+    assert (signup.base, signup.kind, signup.bases) == ("django.contrib.auth.forms.UserCreationForm", "model_form", [])
+    assert signup.framework_forms == [
+        "django.contrib.auth.forms.UserCreationForm",
+        "django.contrib.auth.forms.BaseUserCreationForm",
+        "django.contrib.auth.forms.SetPasswordMixin",
+    ]
+    # Meta comes from BaseUserCreationForm: the model's username first, then the declared fields.
+    assert [f.name for f in signup.fields] == ["username", "password1", "password2", "email"]
+    assert signup.meta is not None and signup.meta.model == "django.contrib.auth.models.User"
+    username, password1, _, email = signup.fields
+    assert (username.field_class, username.base, username.origin) == (
+        "django.contrib.auth.forms.UsernameField",
+        "django.forms.CharField",
+        "model",
+    )
+    # Django's own fields sit at the project form's class line, marked with the class that declares them.
+    assert (password1.file, password1.span.line, password1.inherited_from, password1.framework_form) == (
+        "app/forms.py",
+        9,
+        "BaseUserCreationForm",
+        "django.contrib.auth.forms.BaseUserCreationForm",
+    )
+    assert password1.kwargs["strip"] is False and password1.widget is not None
+    assert password1.widget.widget_class == "django.forms.PasswordInput"
+    assert (email.framework_form, email.inherited_from) == (None, None)
+    # Django's methods (clean, save, clean_username...) are not the project's to port.
+    assert (signup.methods, signup.field_cleaners, signup.has_clean) == ([], {}, False)
     assert (forms["Mixed"].base, forms["Mixed"].kind) == ("django.forms.ModelForm", "model_form")
 
 
@@ -498,3 +562,343 @@ def test_modelform_factory_forms_and_formsets() -> None:
 
 def test_non_forms_are_ignored() -> None:
     assert "NotAForm" not in _forms()
+
+
+# ------------------------------------------------------------------ django.contrib.auth's forms, proven with Django
+AUTH_FORMS_PROJECT = """\
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.models import User
+
+
+class SignUp(UserCreationForm):
+    email = forms.EmailField()
+
+
+class SignUpWithMeta(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        fields = ("username", "email", "first_name")
+
+
+class SignUpWithoutConfirmation(auth_forms.BaseUserCreationForm):
+    password2 = None
+
+    class Meta(auth_forms.BaseUserCreationForm.Meta):
+        model = User
+        fields = ["email", "username"]
+
+
+class AdminSignUp(auth_forms.AdminUserCreationForm):
+    pass
+
+
+class ChangeUser(auth_forms.UserChangeForm):
+    pass
+
+
+class Login(AuthenticationForm):
+    remember = forms.BooleanField(required=False)
+
+
+class ResetPassword(auth_forms.PasswordResetForm):
+    pass
+
+
+class NewPassword(auth_forms.SetPasswordForm):
+    pass
+
+
+class ChangePassword(auth_forms.PasswordChangeForm):
+    pass
+
+
+class AdminPassword(auth_forms.AdminPasswordChangeForm):
+    pass
+
+
+class UserForm(forms.ModelForm):
+    class Meta:
+        model = User
+        exclude = ["password", "user_permissions"]
+"""
+AUTH_FORM_NAMES = [
+    "SignUp", "SignUpWithMeta", "SignUpWithoutConfirmation", "AdminSignUp", "ChangeUser", "Login", "ResetPassword",
+    "NewPassword", "ChangePassword", "AdminPassword", "UserForm",
+]  # fmt: skip
+BASE_FIELDS_RUNNER = """\
+import json
+import sys
+
+sys.path.insert(0, sys.argv[1])
+
+import django
+from django.conf import settings
+
+settings.configure(
+    SECRET_KEY="proof",
+    INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth"],
+    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
+)
+django.setup()
+
+from authproof import forms
+
+
+def public(cls):
+    module = "django.forms" if cls.__module__.startswith("django.forms.") else cls.__module__
+    return f"{module}.{cls.__name__}"
+
+
+print(json.dumps({
+    name: [
+        [field_name, public(type(field)), field.required, None if field.label is None else str(field.label)]
+        for field_name, field in getattr(forms, name).base_fields.items()
+    ]
+    for name in sys.argv[2:]
+}))
+"""
+PASSWORD_HASH_FIELD = "django.contrib.auth.forms.ReadOnlyPasswordHashField"
+
+
+@pytest.fixture(scope="module")
+def django_base_fields(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[list[Any]]]:
+    """``base_fields`` of each form of AUTH_FORMS_PROJECT as Django 5.2 builds them: name, class, required, label."""
+    root = tmp_path_factory.mktemp("auth_forms")
+    (root / "authproof").mkdir()
+    (root / "authproof" / "__init__.py").write_text("")
+    (root / "authproof" / "forms.py").write_text(AUTH_FORMS_PROJECT)
+    done = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", BASE_FIELDS_RUNNER, str(root), *AUTH_FORM_NAMES],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    found: dict[str, list[list[Any]]] = json.loads(done.stdout)
+    return found
+
+
+@pytest.fixture(scope="module")
+def auth_forms() -> dict[str, DjangoForm]:
+    index = index_of({"authproof/__init__.py": "", "authproof/forms.py": AUTH_FORMS_PROJECT})
+    return {form.name: form for form in discover_django_forms(index)}
+
+
+def _required(spec: DjangoFormField) -> object:
+    # ReadOnlyPasswordHashField.__init__ defaults required to False.
+    return spec.kwargs.get("required", spec.field_class != PASSWORD_HASH_FIELD)
+
+
+@pytest.mark.parametrize("name", AUTH_FORM_NAMES)
+def test_auth_form_subclasses_get_django_base_fields(
+    name: str, auth_forms: dict[str, DjangoForm], django_base_fields: dict[str, list[list[Any]]]
+) -> None:
+    form = auth_forms[name]
+    assert form.model_fields_known and form.problems == []
+    found = [[spec.name, spec.field_class, _required(spec), spec.kwargs.get("label")] for spec in form.fields]
+    assert found == django_base_fields[name]
+
+
+def test_auth_forms_field_order_and_framework_classes(auth_forms: dict[str, DjangoForm]) -> None:
+    assert auth_forms["ChangePassword"].field_order == ["old_password", "new_password1", "new_password2"]
+    assert auth_forms["NewPassword"].field_order is None
+    assert auth_forms["AdminPassword"].framework_forms == [
+        "django.contrib.auth.forms.AdminPasswordChangeForm",
+        "django.contrib.auth.forms.SetUnusablePasswordMixin",
+        "django.contrib.auth.forms.SetPasswordMixin",
+    ]
+    login = auth_forms["Login"]
+    assert (login.base, login.kind, login.meta) == ("django.contrib.auth.forms.AuthenticationForm", "form", None)
+    username = login.fields[0]
+    assert (username.field_class, username.base) == (
+        "django.contrib.auth.forms.UsernameField",
+        "django.forms.CharField",
+    )
+    assert username.widget is not None and username.widget.attrs == {"autofocus": True}
+    # Meta(BaseUserCreationForm.Meta) keeps field_classes: the username of SignUpWithoutConfirmation is a UsernameField.
+    assert auth_forms["SignUpWithoutConfirmation"].meta is not None
+    assert auth_forms["SignUpWithoutConfirmation"].meta.field_classes == {
+        "username": Ref("django.contrib.auth.forms.UsernameField")
+    }
+
+
+# ------------------------------------------------------------------ the model discovery as the model source
+SCHEMA_MODELS = """\
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from taggit.managers import TaggableManager
+
+
+class Stamped(models.Model):
+    created = models.DateTimeField(auto_now_add=True)
+    touched = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Place(Stamped):
+    class Kind(models.TextChoices):
+        SHOP = "s", "Shop"
+        PARK = "p", "Park"
+
+    name = models.CharField("place name", max_length=50)
+    kind = models.CharField(max_length=1, choices=Kind.choices)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE)
+    parent = models.ForeignKey("self", models.SET_NULL, null=True, blank=True)
+    code = models.CharField(max_length=5, editable=False)
+    total = models.GeneratedField(expression=models.F("id"), output_field=models.IntegerField(), db_persist=True)
+    tags = TaggableManager()
+    labels = ArrayField(models.CharField(max_length=10), blank=True)
+    notes = GenericRelation("Note")
+
+
+class Restaurant(Place):
+    serves_pizza = models.BooleanField(default=False)
+
+
+class BigPlace(Place):
+    class Meta:
+        proxy = True
+
+
+class Note(models.Model):
+    content_type = models.ForeignKey("contenttypes.ContentType", models.CASCADE)
+    object_id = models.PositiveIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+
+
+class Step(models.Model):
+    place = models.ForeignKey(Place, models.CASCADE)
+
+    class Meta:
+        order_with_respect_to = "place"
+"""
+SCHEMA_FORMS = """\
+from django import forms
+
+from .models import Restaurant
+
+
+class RestaurantForm(forms.ModelForm):
+    class Meta:
+        model = Restaurant
+        fields = ["id", "name", "kind", "owner", "parent", "serves_pizza"]
+
+
+class BrokenRestaurantForm(forms.ModelForm):
+    class Meta:
+        model = Restaurant
+        fields = ["name", "created"]
+"""
+
+
+def _schema_project() -> ProjectIndex:
+    return index_of({"places/__init__.py": "", "places/models.py": SCHEMA_MODELS, "places/forms.py": SCHEMA_FORMS})
+
+
+def test_schema_model_fields_read_the_model_discovery() -> None:
+    index = _schema_project()
+    source = schema_model_fields(discover_django_models(index), index)
+    fields = source("places.models.Restaurant")
+    assert fields is not None
+    by_name = {f.name: f for f in fields}
+    # The parent's fields first (its automatic id, the abstract base's, its own), then the child's; the
+    # third-party TaggableManager, the ArrayField and the GenericForeignKey have no form field fwlint knows.
+    assert list(by_name) == [
+        "id", "created", "touched", "name", "kind", "owner", "parent", "code", "total", "notes", "place_ptr",
+        "serves_pizza",
+    ]  # fmt: skip
+    not_editable = {f.name for f in fields if not f.editable}
+    assert not_editable == {"id", "created", "touched", "code", "total", "notes", "place_ptr"}
+    assert {f.name for f in fields if f.auto_created} == {"id", "place_ptr"}
+    name = by_name["name"]
+    assert (name.field_class, name.kwargs) == (
+        "django.db.models.CharField",
+        {"verbose_name": "place name", "max_length": 50},
+    )
+    assert by_name["kind"].kwargs["choices"] == [("s", "Shop"), ("p", "Park")]  # made literal from the index
+    assert by_name["owner"].related_model == "django.contrib.auth.models.User"
+    assert by_name["owner"].kwargs["on_delete"] == Ref("django.db.models.CASCADE")
+    assert by_name["parent"].related_model == "places.models.Place"
+    assert by_name["place_ptr"].related_model == "places.models.Place"
+    proxy = source("places.models.BigPlace")
+    assert proxy is not None and [f.name for f in proxy] == list(by_name)[:10]
+    step = {f.name: f for f in source("places.models.Step") or []}
+    assert (step["_order"].editable, step["_order"].auto_created) == (False, False)
+    assert source("places.models.Nothing") is None
+    # Without the index, choices stay as written.
+    plain = schema_model_fields(discover_django_models(index))("places.models.Place")
+    assert plain is not None and next(f for f in plain if f.name == "kind").kwargs["choices"] == Ref(
+        "places.models.Place.Kind.choices"
+    )
+
+
+def test_schema_model_fields_know_djangos_own_models() -> None:
+    users = schema_model_fields(DjangoSchema())("django.contrib.auth.models.User")
+    assert users is not None
+    assert [f.name for f in users] == [
+        "id", "password", "last_login", "is_superuser", "groups", "user_permissions", "username", "first_name",
+        "last_name", "email", "is_staff", "is_active", "date_joined",
+    ]  # fmt: skip
+    groups = next(f for f in users if f.name == "groups")
+    assert (groups.field_class, groups.related_model) == (
+        "django.db.models.ManyToManyField",
+        "django.contrib.auth.models.Group",
+    )
+    username = next(f for f in users if f.name == "username")
+    assert username.kwargs["validators"] == [
+        CallValue("django.contrib.auth.validators.UnicodeUsernameValidator", (), (), "UnicodeUsernameValidator()")
+    ]
+
+
+def test_model_forms_through_the_schema() -> None:
+    index = _schema_project()
+    source = schema_model_fields(discover_django_models(index), index)
+    forms = {form.name: form for form in discover_django_forms(index, source)}
+    restaurant = forms["RestaurantForm"]
+    assert restaurant.problems == []  # Django ignores the automatic id named in Meta.fields
+    assert [(f.name, f.short_class) for f in restaurant.fields] == [
+        ("name", "CharField"),
+        ("kind", "TypedChoiceField"),
+        ("owner", "ModelChoiceField"),
+        ("parent", "ModelChoiceField"),
+        ("serves_pizza", "BooleanField"),
+    ]
+    assert restaurant.fields[0].kwargs["label"] == "Place name"
+    assert restaurant.fields[1].kwargs["choices"] == [("", "---------"), ("s", "Shop"), ("p", "Park")]
+    assert restaurant.fields[2].related_model == "django.contrib.auth.models.User"
+    assert forms["BrokenRestaurantForm"].problems == [
+        "'created' is not editable: Django refuses it in Meta.fields (FieldError)."
+    ]
+
+
+def test_meta_inherited_through_a_base_without_its_own() -> None:
+    index = index_of(
+        {
+            "shop/__init__.py": "",
+            "shop/models.py": MODELS,
+            "shop/forms.py": (
+                "from django import forms\n\n"
+                "from .models import Book\n\n\n"
+                "class BaseBookForm(forms.ModelForm):\n"
+                "    class Meta:\n"
+                "        model = Book\n"
+                '        fields = ["title", "pages"]\n\n\n'
+                "class MiddleBookForm(BaseBookForm):\n"
+                "    pass\n\n\n"
+                "class LabelledBookForm(MiddleBookForm):\n"
+                "    class Meta(MiddleBookForm.Meta):\n"
+                '        labels = {"title": "Book title"}\n'
+            ),
+        }
+    )
+    forms = {form.name: form for form in discover_django_forms(index)}
+    labelled = forms["LabelledBookForm"]
+    # ``MiddleBookForm.Meta`` is BaseBookForm's Meta, which Python finds through the class.
+    assert labelled.meta is not None and labelled.meta.model == "shop.models.Book"
+    assert [(f.name, f.kwargs["label"]) for f in labelled.fields] == [("title", "Book title"), ("pages", "Pages")]

@@ -108,7 +108,7 @@ def test_without_manage_py_the_most_complete_settings_module_wins() -> None:
 def test_a_star_import_after_an_assignment_overrides_it() -> None:
     files = project(
         **{
-            "site_config/settings/dev.py": 'DEBUG = True\nfrom .base import *\n',
+            "site_config/settings/dev.py": "DEBUG = True\nfrom .base import *\n",
         }
     )
     settings = read_settings(index_of(files))

@@ -19,8 +19,9 @@ ENDPOINTS = {
 
 def call_in(source: str) -> Call:
     """The last call of a small module (its outermost call)."""
-    facts = index_of({"views.py": "from django.urls import reverse, reverse_lazy\n"
-                      "from django.shortcuts import redirect\n" + source}).files[0]
+    facts = index_of(
+        {"views.py": "from django.urls import reverse, reverse_lazy\nfrom django.shortcuts import redirect\n" + source}
+    ).files[0]
     outer = [c for c in facts.calls if c.callee.rsplit(".", 1)[-1] in ("reverse", "reverse_lazy", "redirect")]
     return outer[0]
 
@@ -33,13 +34,18 @@ def call_in(source: str) -> Call:
         # url_for takes keywords only: positional values get the route's variable names.
         ('reverse("catalog:archive", args=[2024, 5])', 'url_for("catalog.archive", year=2024, month=5)'),
         ('reverse("catalog:archive", args=(year, month))', 'url_for("catalog.archive", year=year, month=month)'),
-        ('reverse("catalog:archive", args=values)', 'url_for("catalog.archive", **dict(zip([\'year\', \'month\'], values)))'),
+        (
+            'reverse("catalog:archive", args=values)',
+            "url_for(\"catalog.archive\", **dict(zip(['year', 'month'], values)))",
+        ),
         ('reverse("catalog:book-detail", kwargs=params)', 'url_for("catalog.book-detail", **params)'),
         # A name the project does not route keeps its namespaces, as dots.
         ('reverse("admin:index")', 'url_for("admin.index")'),
         ('reverse_lazy("home")', 'url_for("home")'),
-        ('reverse("catalog:book-detail", kwargs={"pk": 1}, query={"page": 2}, fragment="top")',
-         'url_for("catalog.book-detail", pk=1, page=2, _anchor="top")'),
+        (
+            'reverse("catalog:book-detail", kwargs={"pk": 1}, query={"page": 2}, fragment="top")',
+            'url_for("catalog.book-detail", pk=1, page=2, _anchor="top")',
+        ),
     ],
 )
 def test_reverse(before: str, after: str) -> None:
@@ -58,8 +64,10 @@ def test_reverse(before: str, after: str) -> None:
         # A model instance: Django calls its get_absolute_url().
         ("redirect(book)", "redirect(book.get_absolute_url())"),
         ("redirect(next_url)", "redirect(next_url)"),
-        ('redirect(reverse("catalog:book-detail", args=[book.pk]))',
-         'redirect(url_for("catalog.book-detail", pk=book.pk))'),
+        (
+            'redirect(reverse("catalog:book-detail", args=[book.pk]))',
+            'redirect(url_for("catalog.book-detail", pk=book.pk))',
+        ),
     ],
 )
 def test_redirect(before: str, after: str) -> None:

@@ -25,6 +25,9 @@ import datetime
 import re
 
 from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import UsernameField
+from django.contrib.auth.validators import ASCIIUsernameValidator, UnicodeUsernameValidator
 from django.core import validators
 from django.core.validators import (
     EmailValidator, FileExtensionValidator, MaxLengthValidator, MaxValueValidator, MinLengthValidator,
@@ -578,6 +581,45 @@ CASES = [
         'name = StringField("Name", validators=[DataRequired()], filters=[strip_whitespace])',
         False,
     ),
+    # ------------------------------------------------------------ django.contrib.auth
+    (
+        "nick = forms.CharField(max_length=30, validators=[UnicodeUsernameValidator()])",
+        "nick = StringField(\n"
+        '    "Nick",\n'
+        "    validators=[\n"
+        "        DataRequired(),\n"
+        "        Length(max=30),\n"
+        '        Regexp(r"^[\\w.@+-]+\\Z", message=UNICODE_USERNAME_MESSAGE, matcher=re.search),\n'
+        "    ],\n"
+        "    filters=[strip_whitespace],\n"
+        ")",
+        True,
+    ),
+    (
+        'handle = forms.CharField(validators=[ASCIIUsernameValidator(message="Letters only")])',
+        "handle = StringField(\n"
+        '    "Handle",\n'
+        '    validators=[DataRequired(), Regexp(r"^[\\w.@+-]+\\Z", flags=re.ASCII, message="Letters only", '
+        "matcher=re.search)],\n"
+        "    filters=[strip_whitespace],\n"
+        ")",
+        True,
+    ),
+    (
+        "login = UsernameField(max_length=20)",
+        "login = StringField(\n"
+        '    "Login",\n'
+        "    validators=[DataRequired(), Length(max=20)],\n"
+        "    filters=[strip_whitespace, normalize_username],\n"
+        '    render_kw={"autocapitalize": "none", "autocomplete": "username"},\n'
+        ")",
+        True,
+    ),
+    (
+        "secret = forms.CharField(strip=False, help_text=password_validation.password_validators_help_text_html())",
+        'secret = StringField("Secret", validators=[InputRequired()])',
+        True,
+    ),
 ]
 
 
@@ -732,10 +774,135 @@ def test_model_form_lists_the_model_fields(project: FormsTranslation) -> None:
     assert '"""Ported from Django ModelForm app.forms.BookForm."""' in translated.body
 
 
-def test_auth_form_base_is_named(project: FormsTranslation) -> None:
+def test_user_creation_form_gets_djangos_fields_and_checks(project: FormsTranslation) -> None:
     translated = translate_form(_named(project, "SignUpForm"))
     assert not translated.exact
-    assert any(note.startswith("UserCreationForm brings its own fields") for note in translated.notes)
+    assert [f.name for f in translated.fields] == ["username", "password1", "password2", "email"]
+    password1, password2 = translated.fields[1:3]
+    assert password1.code == (
+        'password1 = PasswordField("Password", validators=[InputRequired()], '
+        'render_kw={"autocomplete": "new-password"})'
+    )
+    assert password2.code == (
+        "password2 = PasswordField(\n"
+        '    "Password confirmation",\n'
+        '    validators=[InputRequired(), EqualTo("password1", message="The two password fields didn’t match.")],\n'
+        '    description="Enter the same password as before, for verification.",\n'
+        '    render_kw={"autocomplete": "new-password"},\n'
+        ")"
+    )
+    assert not password2.exact  # AUTH_PASSWORD_VALIDATORS are not ported
+    assert any("settings.AUTH_PASSWORD_VALIDATORS on password2" in note for note in password2.notes)
+    assert "The fields Django declares in BaseUserCreationForm (password1, password2) are written out here." in (
+        translated.notes
+    )
+    assert any(note.startswith("BaseUserCreationForm.save() stored password1 hashed") for note in translated.notes)
+    assert any(note.startswith("UserCreationForm.clean_username() rejects") for note in translated.notes)
+    assert not any("Method" in note for note in translated.notes)  # Django's own methods are described, not stubs
+    assert "def validate(self" not in translated.body
+
+
+AUTH_FORMS = """\
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    BaseUserCreationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    UserChangeForm,
+)
+
+
+class Login(AuthenticationForm):
+    pass
+
+
+class ChangePassword(PasswordChangeForm):
+    pass
+
+
+class ResetPassword(PasswordResetForm):
+    pass
+
+
+class ChangeUser(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        fields = ["username", "password"]
+
+
+class NoConfirmation(BaseUserCreationForm):
+    password2 = None
+"""
+
+
+@pytest.fixture(scope="module")
+def auth_project() -> FormsTranslation:
+    return FormsTranslation.from_index(index_of({"app/__init__.py": "", "app/forms.py": AUTH_FORMS}))
+
+
+def test_authentication_form(auth_project: FormsTranslation) -> None:
+    translated = translate_form(_named(auth_project, "Login"))
+    assert [f.code for f in translated.fields] == [
+        "username = StringField(\n"
+        '    "Username",\n'
+        "    validators=[DataRequired()],\n"
+        "    filters=[strip_whitespace, normalize_username],\n"
+        '    render_kw={"autocapitalize": "none", "autocomplete": "username", "autofocus": True},\n'
+        ")",
+        'password = PasswordField("Password", validators=[InputRequired()], render_kw={"autocomplete": '
+        '"current-password"})',
+    ]
+    assert any(
+        note.startswith("AuthenticationForm(request, data=request.POST): clean() authenticated")
+        for note in translated.notes
+    )
+    assert "import unicodedata" in translated.imports
+
+
+def test_password_change_form_in_display_order(auth_project: FormsTranslation) -> None:
+    form = _named(auth_project, "ChangePassword")
+    assert [f.name for f in form.fields] == ["new_password1", "new_password2", "old_password"]  # base_fields
+    translated = translate_form(form)
+    assert [f.name for f in translated.fields] == ["old_password", "new_password1", "new_password2"]  # field_order
+    assert 'EqualTo("new_password1", message=' in translated.fields[2].code
+    assert "The fields are declared in the order field_order gives them, which is how Django shows them." in (
+        translated.notes
+    )
+    assert any(note.startswith("PasswordChangeForm.clean_old_password() checked") for note in translated.notes)
+    assert any(note.startswith("ChangePassword(user, data): save() set new_password1") for note in translated.notes)
+    compile("\n".join(translated.imports) + "\n\n" + translated.code, "<form>", "exec")
+
+
+def test_password_reset_and_user_change_forms(auth_project: FormsTranslation) -> None:
+    reset = translate_form(_named(auth_project, "ResetPassword"))
+    assert reset.fields[0].code.startswith(
+        'email = EmailField(\n    "Email",\n    validators=[DataRequired(), Length(max=254)'
+    )
+    assert any(note.startswith("PasswordResetForm.save() e-mailed a one-time reset link") for note in reset.notes)
+    change = translate_form(_named(auth_project, "ChangeUser"))
+    username, password = change.fields
+    assert "Regexp(" in username.code and "normalize_username" in username.code
+    # ReadOnlyPasswordHashField: optional and disabled by default, never saved from the form.
+    assert password.code == (
+        "password = StringField(\n"
+        '    "Password",\n'
+        "    validators=[Optional(strip_whitespace=False)],\n"
+        '    description="Raw passwords are not stored, so there is no way to see the user’s password.",\n'
+        '    render_kw={"disabled": True},\n'
+        ")"
+    )
+    assert not password.exact
+    assert any(note.startswith("ReadOnlyPasswordHashField only displays a summary") for note in password.notes)
+
+
+def test_a_removed_confirmation_has_no_equality_check(auth_project: FormsTranslation) -> None:
+    translated = translate_form(_named(auth_project, "NoConfirmation"))
+    assert [f.name for f in translated.fields] == ["username", "password1"]
+    assert not any("EqualTo" in f.code for f in translated.fields)
+    module = auth_project.module()
+    libcst.parse_module(module)
+    compile(module, "<forms>", "exec")
+    assert module.count("UNICODE_USERNAME_MESSAGE = (") == 1
+    assert all(len(line) <= 120 for line in module.splitlines())
 
 
 def test_formsets_become_field_lists(project: FormsTranslation) -> None:
@@ -778,7 +945,7 @@ def test_whole_module_compiles_and_parses(project: FormsTranslation) -> None:
     libcst.parse_module(module)
     compile(module, "<forms>", "exec")
     assert module.count("def strip_whitespace(value):") == 1
-    assert module.startswith("from flask_wtf import FlaskForm\n")
+    assert module.startswith("import re\nimport unicodedata\nfrom flask_wtf import FlaskForm\n")
     assert all(len(line) <= 120 for line in module.splitlines())
 
 

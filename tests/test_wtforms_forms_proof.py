@@ -65,6 +65,7 @@ FORMS = """\
 import datetime
 
 from django import forms
+from django.contrib.auth.forms import UserCreationForm
 from django.core.validators import (
     FileExtensionValidator,
     MaxLengthValidator,
@@ -166,6 +167,11 @@ class ItemForm(forms.Form):
 
 
 ItemFormSet = forms.formset_factory(ItemForm, extra=0, min_num=1, validate_min=True, max_num=3, validate_max=True)
+
+
+class RegistrationForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        fields = ("username", "email")
 """
 
 RUNNER = """\
@@ -180,8 +186,9 @@ from django.conf import settings
 settings.configure(
     SECRET_KEY="proof",
     USE_TZ=True,
-    INSTALLED_APPS=["django.contrib.contenttypes", "proofapp"],
+    INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth", "proofapp"],
     DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
+    AUTH_PASSWORD_VALIDATORS=[],
 )
 django.setup()
 
@@ -191,8 +198,9 @@ from django.db import connection
 from django.utils.datastructures import MultiValueDict
 
 with connection.schema_editor() as editor:
-    for model in apps.get_app_config("proofapp").get_models():
-        editor.create_model(model)
+    for label in ("contenttypes", "auth", "proofapp"):
+        for model in apps.get_app_config(label).get_models():
+            editor.create_model(model)
 
 from proofapp import forms
 from proofapp.models import Author, Tag
@@ -282,6 +290,9 @@ BOOK = {
     "author": "1",
     "tags": ["1", "2"],
 }
+
+
+USER = {"username": "alice", "email": "", "password1": "correct horse", "password2": "correct horse"}
 
 
 def _with(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
@@ -447,6 +458,19 @@ CASES: list[Case] = [
     ("BookForm", _with(BOOK, author=""), {}, ["author"]),
     ("BookForm", _with(BOOK, author="9"), {}, ["author"]),
     ("BookForm", _with(BOOK, tags=["5"]), {}, ["tags"]),
+    # UserCreationForm: the username of Django's User (UsernameField, its validator and length), the password pair.
+    ("RegistrationForm", USER, {}, []),
+    ("RegistrationForm", _with(USER, username="  alice  "), {}, []),
+    ("RegistrationForm", _with(USER, username="a\u2024b"), {}, []),  # NFKC: the one dot leader becomes "."
+    ("RegistrationForm", _with(USER, username="al ice"), {}, ["username"]),
+    ("RegistrationForm", _with(USER, username="a" * 151), {}, ["username"]),
+    ("RegistrationForm", _with(USER, username=""), {}, ["username"]),
+    ("RegistrationForm", _with(USER, email="nobody"), {}, ["email"]),
+    ("RegistrationForm", _with(USER, password2="correct horsE"), {}, ["password2"]),
+    ("RegistrationForm", _with(USER, password1=" pw ", password2=" pw "), {}, []),
+    ("RegistrationForm", _with(USER, password1=" pw", password2="pw"), {}, ["password2"]),
+    ("RegistrationForm", _with(USER, password2=""), {}, ["password2"]),
+    ("RegistrationForm", _with(USER, password1="", password2=""), {}, ["password1", "password2"]),
 ]
 
 # Formset cases: (entries as submitted, number of entries, invalid?) — keys form-<n>-<field> on both sides.
@@ -469,6 +493,14 @@ DIFFERENCES: list[tuple[str, dict[str, Any], Files, list[str], list[str], str]] 
     ("DateForm", _with(DATE, meeting="2024-05-01T10:30Z"), {}, [], ["meeting"], "ISO 8601 offsets"),
     ("ChoiceForm", _with(CHOICE, size="01"), {}, ["size"], [], '"01" matches 1'),
     ("ChoiceForm", _with(CHOICE, agree="False"), {}, ["agree"], [], '"false" in any letter case'),
+    (
+        "RegistrationForm",
+        _with(USER, password1=""),
+        {},
+        ["password1"],
+        ["password1", "password2"],
+        "WTForms also reports the mismatch on password2",
+    ),
 ]
 # Formset differences: (data, entries, Django's invalid, WTForms' invalid, a phrase of the notes)
 FORMSET_DIFFERENCES: list[tuple[dict[str, str], int, list[str], list[str], str]] = [

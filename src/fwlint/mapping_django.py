@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from fwlint.facts import Call, FileFacts, Span
+from fwlint.facts import Call, CallValue, FileFacts, Span
 from fwlint.link.django_settings import DJANGO_SETTINGS, DjangoSettings, read_settings
 from fwlint.link.django_urls import DjangoStructure, build_django_structure
 from fwlint.link.flask_routes import FlaskStructure
@@ -26,6 +26,7 @@ from fwlint.translate.data_layer import SiteTranslation
 from fwlint.translate.flask_calls import Context
 from fwlint.translate.flask_data_layer import FlaskDataLayer, build_flask_data_layer
 from fwlint.translate.url_for import Endpoint, redirect, reverse
+from fwlint.translate.values import code_of
 
 SETTING = "settings."
 LIST_SETTINGS = {"INSTALLED_APPS": "INSTALLED_APPS", "MIDDLEWARE": "MIDDLEWARE", "MIDDLEWARE_CLASSES": "MIDDLEWARE"}
@@ -47,6 +48,17 @@ DECLARATIONS: dict[str, Callable[[FlaskDataLayer, str, int], SiteTranslation | N
 # APIs that, inside a declaration or a query, are part of it rather than sites of their own.
 FOLDED_ROOTS = ("django.db.models.", "django.forms.", "django.core.validators.", "django.contrib.postgres.")
 ROUTE_TRANSLATORS = ("url_pattern", "router_register")
+QUERYSET_ORIGINS = ("django.db.models.Manager.", "django.db.models.QuerySet.")
+# Manager/QuerySet methods that return a QuerySet: a variable bound to their result is one.
+QUERYSET_RETURNING = frozenset(
+    {
+        "all", "filter", "exclude", "order_by", "distinct", "select_related", "prefetch_related", "annotate",
+        "alias", "only", "defer", "using", "select_for_update", "reverse", "none", "union", "intersection",
+        "difference", "get_queryset", "extra", "complex_filter", "values", "values_list", "dates", "datetimes",
+    }
+)  # fmt: skip
+MAX_QUERYSET_STEPS = 8
+USER_MANAGER = "get_user_model().objects."
 
 
 @dataclass
@@ -77,6 +89,7 @@ class DjangoMapper(Mapper):
         super().__init__(index, FlaskStructure(), catalog, "django")
         self.django = project.data
         self._declarations: list[Span] = []
+        self._assigned_from: dict[str, list[str]] | None = None
 
     def _file_units(self) -> dict[str, str]:
         """Each file's Django app (the installed app package holding it), else its package."""
@@ -102,7 +115,11 @@ class DjangoMapper(Mapper):
             ):
                 self._chains[start] = call
         for call in facts.calls:
-            canonical = self.index.canonical(call.callee) or self._manager_method(facts, call.callee)
+            canonical = (
+                self.index.canonical(call.callee)
+                or self._manager_method(facts, call.callee)
+                or self._queryset_variable(call.callee)
+            )
             if canonical is None:
                 continue
             how = "decorator" if call.decorates is not None else "call"
@@ -113,9 +130,13 @@ class DjangoMapper(Mapper):
                 continue
             self._map_site(facts, canonical, "reference", reference.span, None, ctx)
 
-    def _manager_method(self, facts: FileFacts, callee: str) -> str | None:
+    def _manager_method(self, facts: FileFacts | None, callee: str) -> str | None:
         """``Book.published.recent()`` on a manager the linker cannot follow (``QuerySet.as_manager()``,
         a project method): a query site all the same, named after Django's Manager."""
+        if USER_MANAGER in callee:
+            # ``get_user_model().objects.filter(...)``: the user model's manager, whichever it is.
+            rest = callee.split(USER_MANAGER, 1)[1]
+            return "django.db.models.Manager." + rest.replace("()", "") if rest else None
         parts = callee.split(".")
         for i in range(len(parts) - 2, 0, -1):
             model = self.index.resolve_project(".".join(parts[:i]))
@@ -124,6 +145,42 @@ class DjangoMapper(Mapper):
                 return "django.db.models.Manager." + ".".join(p.removesuffix("()") for p in parts[i + 1 :])
         return None
 
+    def _queryset_variable(self, callee: str, depth: int = 0) -> str | None:
+        """``books.filter(...)`` where ``books = Book.objects.all()`` (then perhaps ``books =
+        books.filter(...)``): a QuerySet method, though the linker does not name what calls return."""
+        receiver, _, method = callee.rpartition(".")
+        if not receiver or "()" in method or depth > MAX_QUERYSET_STEPS:
+            return None
+        for origin in self._origins().get(receiver, ()):
+            if origin.rpartition(".")[0] == receiver:
+                continue  # ``books = books.filter(...)``: what ``books`` was before decides
+            if self._returns_queryset(origin, depth):
+                return "django.db.models.QuerySet." + method
+        return None
+
+    def _returns_queryset(self, origin: str, depth: int) -> bool:
+        """Whether a call chain (``Book.objects.select_related().filter``) ends in a QuerySet."""
+        parts = origin.split(".")
+        first = next((i for i, part in enumerate(parts) if part.endswith("()")), len(parts) - 1)
+        head = ".".join(parts[: first + 1]).removesuffix("()")
+        source = (
+            self.index.canonical(head) or self._manager_method(None, head) or self._queryset_variable(head, depth + 1)
+        )
+        if source is None or not (source.startswith(QUERYSET_ORIGINS) or ".objects." in source):
+            return False
+        methods = [source.rsplit(".", 1)[-1], *(part.removesuffix("()") for part in parts[first + 1 :])]
+        return all(name in QUERYSET_RETURNING for name in methods)
+
+    def _origins(self) -> dict[str, list[str]]:
+        """Every call each local or module name is assigned from, in every file."""
+        if self._assigned_from is None:
+            self._assigned_from = {}
+            for facts in self.index.files:
+                for assignment in facts.assignments:
+                    if isinstance(assignment.value, CallValue):
+                        self._assigned_from.setdefault(assignment.target, []).append(assignment.value.callee)
+        return self._assigned_from
+
     def _is_declaration(self, rule: Rule) -> bool:
         return rule.translator in DECLARATIONS
 
@@ -131,9 +188,15 @@ class DjangoMapper(Mapper):
         return False
 
     def _folded_site(self, facts: FileFacts, canonical: str, span: Span) -> bool:
+        # A query on any model (``User.objects.filter`` inside ``get_object_or_404(...)``) is part of the outer query.
+        if (canonical.startswith(FOLDED_ROOTS) or ".objects." in canonical) and any(
+            outer.contains(span) for outer in self._folded
+        ):
+            return True
         if not canonical.startswith(FOLDED_ROOTS):
             return False
-        return any(outer.contains(span) for outer in (*self._folded, *self._declarations))
+        # A query inside a declaration (``ModelChoiceField(queryset=Genre.objects.all())``) is a site of its own.
+        return not canonical.startswith(QUERYSET_ORIGINS) and any(outer.contains(span) for outer in self._declarations)
 
     def _suggest(
         self, facts: FileFacts, canonical: str, rule: Rule, span: Span, call: Call | None, ctx: Context
@@ -200,17 +263,22 @@ class DjangoMapper(Mapper):
         return translated
 
     def _call_code(self, facts: FileFacts, call: Call) -> str | None:
-        """Source for a query call recorded without its text (``Book.objects.count()``)."""
+        """Source for a query call recorded without its text: from the model on
+        (``Book.objects.count()``), else from the variable or function it is called on
+        (``books.filter(text)``, ``get_object_or_404(Book, pk=pk)``)."""
         parts = call.callee.split(".")
+        # A framework function is written by its name (``get_object_or_404(...)``, ``transaction.atomic()``).
+        start = len(parts) - (2 if parts[-2:-1] == ["transaction"] else 1) if parts[0] == "django" else len(parts) - 2
         for i in range(len(parts) - 1, 0, -1):
             if self.index.resolve_project(".".join(parts[:i])) in self.django.model_names:
-                from fwlint.translate.values import code_of
-
-                arguments = [code_of(a) for a in call.args] + [
-                    f"{k}={code_of(v)}" if k != "**" else f"**{code_of(v)}" for k, v in call.kwargs.items()
-                ]
-                return ".".join(parts[i - 1 :]) + "(" + ", ".join(arguments) + ")"
-        return None
+                start = i - 1
+                break
+        arguments = [code_of(a) for a in call.args] + [
+            f"{k}={code_of(v)}" if k != "**" else f"**{code_of(v)}" for k, v in call.kwargs.items()
+        ]
+        callee = ".".join(part for part in parts[max(start, 0) :] if part != "<locals>")
+        code = callee + ("" if call.bare else "(" + ", ".join(arguments) + ")")
+        return "@" + code if call.decorates is not None else code
 
     def _models_in(self, facts: FileFacts, code: str) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -409,8 +477,6 @@ def _database_uri(config: dict[str, Any]) -> str:
 
 
 def _text(value: object) -> str:
-    from fwlint.translate.values import code_of
-
     return code_of(value)  # type: ignore[arg-type]
 
 

@@ -39,6 +39,17 @@ OPAQUE_CODE_LIMIT = 160
 # Django, ``request`` parameters and ``self.request`` denote an ``HttpRequest``.
 DJANGO_REQUEST = "django.http.HttpRequest()"
 SETTINGS_MODULE_CALL = "os.environ.setdefault"
+QUERYSET_BASE_SUFFIXES = ("QuerySet", "Manager")
+# Calls that are queries whatever their receiver (``books.filter(...)``, ``Loan.objects.create(...)``):
+# their text is kept, as for chains, so that their translation sees the arguments as written.
+QUERY_METHODS = frozenset(
+    {
+        "filter", "exclude", "get", "create", "get_or_create", "update_or_create", "update", "delete", "annotate",
+        "aggregate", "values", "values_list", "order_by", "select_related", "prefetch_related", "count",
+        "exists", "first", "last", "get_object_or_404", "get_list_or_404", "only", "defer", "in_bulk",
+        "bulk_create", "bulk_update", "raw", "distinct", "earliest", "latest", "select_for_update", "filter_by",
+    }
+)  # fmt: skip
 # Query chains are translated from their source text, so they keep more of it.
 QUERY_CODE_LIMIT = 2000
 
@@ -53,6 +64,11 @@ def _dotted(node: cst.BaseExpression) -> str | None:
         parts.append(node.value)
         return ".".join(reversed(parts))
     return None
+
+
+def _is_queryset_class(cls: ClassDef) -> bool:
+    """A class whose base is named like a Django QuerySet or Manager (project or framework)."""
+    return any(base.rsplit(".", 1)[-1].endswith(QUERYSET_BASE_SUFFIXES) for base in cls.bases)
 
 
 class ModuleWalker:
@@ -595,11 +611,17 @@ class ModuleWalker:
             self.facts.functions.append(fact)
         self.symbols.bind(name, qualname)
         self.symbols.push("function", qualname)
-        for param_name in params:
+        owner = self._class_stack[-1] if self._class_stack and self.symbols.scopes[-2].kind == "class" else None
+        for position, param_name in enumerate(params):
             if param_name == "request" and self.imports_django:
                 self.symbols.bind(param_name, DJANGO_REQUEST)
-                continue
-            self.symbols.bind(param_name, None if param_name in ("self", "cls") else f"{qualname}{PARAM}{param_name}")
+            elif position == 0 and owner is not None and _is_queryset_class(owner):
+                # ``self.filter(...)`` in a custom QuerySet or Manager is a query on the model.
+                self.symbols.bind(param_name, f"{owner.qualname}()")
+            elif param_name in ("self", "cls"):
+                self.symbols.bind(param_name, None)
+            else:
+                self.symbols.bind(param_name, f"{qualname}{PARAM}{param_name}")
         for star in (node.params.star_arg, node.params.star_kwarg):
             if isinstance(star, cst.Param):
                 self.symbols.bind(star.name.value, None)
@@ -643,7 +665,11 @@ class ModuleWalker:
         if callee is not None and self._recordable(callee):
             args, kwargs = self.arguments(node, twin)
             code = None
-            if not link and ("()" in callee or any(isinstance(arg.value, cst.Call) for arg in node.args)):
+            if not link and (
+                "()" in callee
+                or any(isinstance(arg.value, cst.Call) for arg in node.args)
+                or callee.rsplit(".", 1)[-1] in QUERY_METHODS
+            ):
                 code = self.source_of(node, twin, QUERY_CODE_LIMIT)
             self.facts.calls.append(
                 Call(

@@ -10,6 +10,13 @@ class attribute whose value is a form field, base classes first, a subclass fiel
 of the same name replacing the inherited one in place, and an attribute set to
 ``None`` removing it.
 
+Django's own forms in ``django.contrib.auth.forms`` (``UserCreationForm``,
+``AuthenticationForm``, ``SetPasswordForm``...) are read from a copy of their
+Django 5.2 declarations kept in this module, by the same extractor as project
+code, so a project subclass gets their declared fields and ``Meta`` (with
+``class Meta(UserCreationForm.Meta)``) exactly as Django builds it; the fields
+they add in ``__init__`` are not in ``base_fields`` and not listed.
+
 For a ``ModelForm`` the fields Django generates from ``Meta.model`` are added the
 way ``ModelFormMetaclass`` and ``fields_for_model`` (django/forms/models.py) do:
 editable model fields only (auto fields and parent links have no form field),
@@ -24,8 +31,9 @@ field becomes what its ``formfield()`` returns in Django 5.2
 a field with ``choices`` → ``TypedChoiceField`` (with the blank choice Django adds),
 ``blank=True`` → ``required=False``, a model ``BooleanField`` → ``required=False``...
 
-Model information comes through :class:`ModelFieldSource`, so a full model
-discovery can supply it; :func:`model_fields_from_index` is the fallback that
+Model information comes through :class:`ModelFieldSource`: :func:`schema_model_fields`
+reads it from the full model discovery (:class:`~fwlint.link.django_models.DjangoSchema`,
+Django's own models included); :func:`model_fields_from_index` is the fallback that
 reads a project model's own and project-inherited field attributes from the index.
 
 Formsets are module-level (or local) assignments of ``formset_factory``,
@@ -36,10 +44,13 @@ named by the callee's signature.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from fwlint.extract import SourceFile, extract_source
 from fwlint.facts import CallValue, ClassDef, FileFacts, Opaque, Ref, Span, Value
+from fwlint.link.django_models import DjangoField, DjangoModel, DjangoSchema, discover_django_models
 from fwlint.link.index import ProjectIndex
 from fwlint.translate.values import code_of
 
@@ -52,7 +63,7 @@ FORM_BASES = {
     "django.forms.ModelForm": "model_form",
     "django.forms.BaseModelForm": "model_form",
 }
-# django.contrib.auth's forms: their own fields are not in the project (the translation says so).
+# django.contrib.auth's forms, and what kind of form each makes; their declarations are in AUTH_FORMS_SOURCE.
 AUTH_FORMS = {
     "django.contrib.auth.forms.AuthenticationForm": "form",
     "django.contrib.auth.forms.PasswordResetForm": "form",
@@ -61,8 +72,205 @@ AUTH_FORMS = {
     "django.contrib.auth.forms.AdminPasswordChangeForm": "form",
     "django.contrib.auth.forms.BaseUserCreationForm": "model_form",
     "django.contrib.auth.forms.UserCreationForm": "model_form",
+    "django.contrib.auth.forms.AdminUserCreationForm": "model_form",
     "django.contrib.auth.forms.UserChangeForm": "model_form",
 }
+AUTH_FORMS_MODULE = "django.contrib.auth.forms"
+AUTH_FORMS_FILE = "django/contrib/auth/forms.py"
+# django/contrib/auth/forms.py of Django 5.2: the fields each form declares, its Meta and field_order, and its
+# methods (bodies left out).  Labels and help texts are the English text of Django's gettext_lazy() calls; the
+# fields ``SetPasswordMixin.create_password_fields()`` and ``SetUnusablePasswordMixin.create_usable_password_field()``
+# make are written out.
+AUTH_FORMS_SOURCE = """\
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.models import User
+from django.contrib.auth.tokens import default_token_generator
+
+
+class ReadOnlyPasswordHashField(forms.Field):
+    def __init__(self, *args, **kwargs): ...
+
+
+class UsernameField(forms.CharField):
+    def to_python(self, value): ...
+    def widget_attrs(self, widget): ...
+
+
+class SetPasswordMixin:
+    error_messages = {"password_mismatch": "The two password fields didn’t match."}
+
+    def validate_passwords(self, password1_field_name="password1", password2_field_name="password2"): ...
+    def validate_password_for_user(self, user, password_field_name="password2"): ...
+    def set_password_and_save(self, user, password_field_name="password1", commit=True): ...
+
+
+class SetUnusablePasswordMixin:
+    def validate_passwords(
+        self,
+        password1_field_name="password1",
+        password2_field_name="password2",
+        usable_password_field_name="usable_password",
+    ): ...
+    def validate_password_for_user(self, user, **kwargs): ...
+    def set_password_and_save(self, user, commit=True, **kwargs): ...
+
+
+class BaseUserCreationForm(SetPasswordMixin, forms.ModelForm):
+    password1 = forms.CharField(
+        label="Password",
+        required=True,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Password confirmation",
+        required=True,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+        help_text="Enter the same password as before, for verification.",
+    )
+
+    class Meta:
+        model = User
+        fields = ("username",)
+        field_classes = {"username": UsernameField}
+
+    def __init__(self, *args, **kwargs): ...
+    def clean(self): ...
+    def _post_clean(self): ...
+    def save(self, commit=True): ...
+
+
+class UserCreationForm(BaseUserCreationForm):
+    def clean_username(self): ...
+
+
+class UserChangeForm(forms.ModelForm):
+    password = ReadOnlyPasswordHashField(
+        label="Password",
+        help_text="Raw passwords are not stored, so there is no way to see the user’s password.",
+    )
+
+    class Meta:
+        model = User
+        fields = "__all__"
+        field_classes = {"username": UsernameField}
+
+    def __init__(self, *args, **kwargs): ...
+
+
+class AuthenticationForm(forms.Form):
+    username = UsernameField(widget=forms.TextInput(attrs={"autofocus": True}))
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, request=None, *args, **kwargs): ...
+    def clean(self): ...
+    def confirm_login_allowed(self, user): ...
+    def get_user(self): ...
+    def get_invalid_login_error(self): ...
+
+
+class PasswordResetForm(forms.Form):
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ): ...
+    def get_users(self, email): ...
+    def save(
+        self,
+        domain_override=None,
+        subject_template_name="registration/password_reset_subject.txt",
+        email_template_name="registration/password_reset_email.html",
+        use_https=False,
+        token_generator=default_token_generator,
+        from_email=None,
+        request=None,
+        html_email_template_name=None,
+        extra_email_context=None,
+    ): ...
+
+
+class SetPasswordForm(SetPasswordMixin, forms.Form):
+    new_password1 = forms.CharField(
+        label="New password",
+        required=True,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    new_password2 = forms.CharField(
+        label="New password confirmation",
+        required=True,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+        help_text="Enter the same password as before, for verification.",
+    )
+
+    def __init__(self, user, *args, **kwargs): ...
+    def clean(self): ...
+    def save(self, commit=True): ...
+
+
+class PasswordChangeForm(SetPasswordForm):
+    old_password = forms.CharField(
+        label="Old password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+    field_order = ["old_password", "new_password1", "new_password2"]
+
+    def clean_old_password(self): ...
+
+
+class AdminPasswordChangeForm(SetUnusablePasswordMixin, SetPasswordMixin, forms.Form):
+    required_css_class = "required"
+    password1 = forms.CharField(
+        label="Password",
+        required=True,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Password confirmation",
+        required=True,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+        help_text="Enter the same password as before, for verification.",
+    )
+
+    def __init__(self, user, *args, **kwargs): ...
+    def clean(self): ...
+    def save(self, commit=True): ...
+
+
+class AdminUserCreationForm(SetUnusablePasswordMixin, UserCreationForm):
+    usable_password = forms.ChoiceField(
+        label="Password-based authentication",
+        required=False,
+        initial="true",
+        choices={"true": "Enabled", "false": "Disabled"},
+        widget=forms.RadioSelect(attrs={"class": "radiolist inline"}),
+        help_text=(
+            "Whether the user will be able to authenticate using a password or not. If disabled, they may still be "
+            "able to authenticate using other backends, such as Single Sign-On or LDAP."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs): ...
+"""
 FORM_FIELDS = frozenset(
     {
         "Field", "CharField", "IntegerField", "DateField", "TimeField", "DateTimeField", "DurationField",
@@ -110,6 +318,8 @@ VALIDATOR_POSITIONAL: dict[str, tuple[str, ...]] = {
     "MaxValueValidator": ("limit_value", "message"),
     "StepValueValidator": ("limit_value", "message", "offset"),
     "RegexValidator": ("regex", "message", "code", "inverse_match", "flags"),
+    "UnicodeUsernameValidator": ("regex", "message", "code", "inverse_match", "flags"),
+    "ASCIIUsernameValidator": ("regex", "message", "code", "inverse_match", "flags"),
     "EmailValidator": ("message", "code", "allowlist"),
     "URLValidator": ("schemes",),
     "FileExtensionValidator": ("allowed_extensions", "message", "code"),
@@ -218,7 +428,9 @@ class ModelFieldInfo:
     ``verbose_name="Title"``).  ``related_model`` is the target of a relation: the
     project qualname of the model when known, else the reference as written
     (``"auth.User"``).  ``declared_class`` is the project's own field class when
-    ``field_class`` is the framework field it extends."""
+    ``field_class`` is the framework field it extends.  ``auto_created`` marks a field
+    Django adds itself (the automatic ``id``, a parent link): it has no form field, and
+    naming it in ``Meta.fields`` is silently ignored rather than refused."""
 
     name: str
     field_class: str  # canonical, "django.db.models.CharField"
@@ -226,6 +438,7 @@ class ModelFieldInfo:
     related_model: str | None
     editable: bool
     declared_class: str | None = None
+    auto_created: bool = False
 
 
 class ModelFieldSource(Protocol):
@@ -286,7 +499,10 @@ class DjangoFormField:
     # queryset is all of its rows (``Author.objects.all()``) rather than a filtered one.
     related_model: str | None = None
     plain_queryset: bool = False
-    inherited_from: str | None = None  # the project form class that declares it
+    inherited_from: str | None = None  # the form class that declares it, when a base class does
+    # Declared by one of django.contrib.auth's forms ("django.contrib.auth.forms.BaseUserCreationForm"): the
+    # field then sits at the project form's class line, as Django's own code is not the project's.
+    framework_form: str | None = None
 
     @property
     def framework_class(self) -> str:
@@ -333,6 +549,11 @@ class DjangoForm:
     model_fields_known: bool = True
     problems: list[str] = field(default_factory=list)  # what Django would reject, or what fwlint cannot see
     factory: str | None = None  # "modelform_factory" for ``BookForm = modelform_factory(Book, ...)``
+    # django.contrib.auth's form classes in the MRO, most derived first ("django.contrib.auth.forms.UserCreationForm",
+    # "django.contrib.auth.forms.BaseUserCreationForm", "django.contrib.auth.forms.SetPasswordMixin").
+    framework_forms: list[str] = field(default_factory=list)
+    # ``field_order``: the order Django's ``__init__`` gives the fields (``order_fields()``), when set.
+    field_order: list[str] | None = None
 
 
 @dataclass
@@ -401,12 +622,25 @@ def pretty_name(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
-class _Names:
-    """Canonical names and project classes, memoised."""
+@functools.lru_cache(maxsize=1)
+def auth_forms_index() -> ProjectIndex:
+    """django.contrib.auth's forms (:data:`AUTH_FORMS_SOURCE`), read by the extractor into an index of their own."""
+    source = SourceFile(AUTH_FORMS_FILE, AUTH_FORMS_FILE, AUTH_FORMS_MODULE, False)
+    result = extract_source(source, AUTH_FORMS_SOURCE.encode("utf-8"), 1_000_000)
+    if not isinstance(result, FileFacts):  # the source above is fixed: this cannot happen at runtime
+        raise RuntimeError(f"cannot read Django's auth form definitions: {result}")
+    return ProjectIndex([result])
 
-    def __init__(self, index: ProjectIndex) -> None:
+
+class _Names:
+    """Canonical names and project classes, memoised.  With ``framework`` (:func:`auth_forms_index`),
+    the MRO of a class also runs through the django.contrib.auth form classes it extends."""
+
+    def __init__(self, index: ProjectIndex, framework: ProjectIndex | None = None) -> None:
         self.index = index
+        self.framework = framework
         self._base_of: dict[tuple[str, str], str | None] = {}
+        self._base_class: dict[str, str | None] = {}
 
     def canonical(self, path: str) -> str | None:
         return self.index.canonical(path)
@@ -414,6 +648,48 @@ class _Names:
     def project_class(self, path: str) -> str | None:
         resolved = self.index.resolve_project(path)
         return resolved if resolved in self.index.classes else None
+
+    def is_framework(self, qualname: str) -> bool:
+        """Whether a class of an MRO is one of Django's (from the framework index)."""
+        return qualname not in self.index.classes and self.framework is not None and qualname in self.framework.classes
+
+    def has_class(self, qualname: str) -> bool:
+        return qualname in self.index.classes or self.is_framework(qualname)
+
+    def class_def(self, qualname: str) -> tuple[ClassDef, FileFacts]:
+        """A project class, or a Django class of the framework index."""
+        found = self.index.classes.get(qualname)
+        if found is None and self.framework is not None:
+            found = self.framework.classes.get(qualname)
+        if found is None:
+            raise KeyError(qualname)
+        return found
+
+    def base_class(self, path: str) -> str | None:
+        """The class a base class expression names: a project class, a class of the framework index, or a
+        class one of those inherits as a member (``class Meta(UserCreationForm.Meta)``, whose ``Meta`` is
+        ``BaseUserCreationForm``'s)."""
+        if path in self._base_class:
+            return self._base_class[path]
+        self._base_class[path] = None  # guards against cycles through member lookups
+        found = self.project_class(path)
+        if found is None and self.framework is not None:
+            canonical = self.canonical(path) or path
+            found = canonical if canonical in self.framework.classes else None
+        if found is None:
+            found = self._inherited_member(path)
+        self._base_class[path] = found
+        return found
+
+    def _inherited_member(self, path: str) -> str | None:
+        owner_path, _, member = path.rpartition(".")
+        owner = self.base_class(owner_path) if owner_path else None
+        if owner is None:
+            return None
+        for ancestor in self.mro(owner)[1:]:
+            if self.has_class(f"{ancestor}.{member}"):
+                return f"{ancestor}.{member}"
+        return None
 
     def framework_base(self, qualname: str, accept: tuple[str, ...], seen: frozenset[str] = frozenset()) -> str | None:
         """The first framework class starting with one of ``accept`` that a project class reaches."""
@@ -435,23 +711,24 @@ class _Names:
         self._base_of[key] = found
         return found
 
-    def project_bases(self, qualname: str) -> list[str]:
+    def class_bases(self, qualname: str) -> list[str]:
         bases: list[str] = []
-        for base in self.index.classes[qualname][0].bases:
-            resolved = self.project_class(base)
+        for base in self.class_def(qualname)[0].bases:
+            resolved = self.base_class(base)
             if resolved is not None and resolved != qualname:
                 bases.append(resolved)
         return bases
 
     def mro(self, qualname: str) -> list[str]:
-        """The project classes of a class's MRO (C3; depth-first when the hierarchy is inconsistent)."""
+        """The project classes (and framework index classes) of a class's MRO (C3; depth-first when the
+        hierarchy is inconsistent)."""
         seen: set[str] = set()
 
         def linearise(name: str) -> list[str]:
             if name in seen:
                 return [name]
             seen.add(name)
-            bases = self.project_bases(name)
+            bases = self.class_bases(name)
             sequences = [linearise(base) for base in bases] + [list(bases)]
             result = [name]
             while True:
@@ -557,7 +834,9 @@ class IndexModelFields:
             return self._cache[model_qualname]
         result: list[ModelFieldInfo] | None = None
         index = self.names.index
-        if model_qualname in index.classes and self.names._is_model(model_qualname):
+        if model_qualname not in index.classes and model_qualname in django_builtin_models():
+            result = _builtin_model_fields(model_qualname)
+        elif model_qualname in index.classes and self.names._is_model(model_qualname):
             fields: dict[str, ModelFieldInfo] = {}
             for owner in reversed(self.names.mro(model_qualname)):
                 cls, facts = index.classes[owner]
@@ -599,8 +878,139 @@ class IndexModelFields:
 
 
 def model_fields_from_index(index: ProjectIndex) -> ModelFieldSource:
-    """The fallback model source: reads model classes from the index (see :class:`IndexModelFields`)."""
+    """The fallback model source: reads model classes from the index (see :class:`IndexModelFields`);
+    Django's own models (``auth.User``...) come from the model discovery."""
     return IndexModelFields(index)
+
+
+# ------------------------------------------------------------------ the model discovery as a model source
+# A model pointing at each of Django's own models, so that the model discovery describes every one of them.
+_BUILTIN_REFERENCES_FILE = "fwlint_django_models/models.py"
+_BUILTIN_REFERENCES_SOURCE = """\
+from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+class DjangoModels(models.Model):
+    user = models.ForeignKey(User, models.CASCADE)
+    group = models.ForeignKey(Group, models.CASCADE)
+    permission = models.ForeignKey(Permission, models.CASCADE)
+    content_type = models.ForeignKey(ContentType, models.CASCADE)
+"""
+# Django's username validators, which its own models' fields name (``validators=[UnicodeUsernameValidator()]``).
+USERNAME_VALIDATORS = {
+    "UnicodeUsernameValidator()": "django.contrib.auth.validators.UnicodeUsernameValidator",
+    "ASCIIUsernameValidator()": "django.contrib.auth.validators.ASCIIUsernameValidator",
+}
+
+
+@functools.lru_cache(maxsize=1)
+def django_builtin_models() -> dict[str, DjangoModel]:
+    """Django's own models (``auth.User``, ``auth.Group``, ``auth.Permission``, ``contenttypes.ContentType``)
+    as :func:`~fwlint.link.django_models.discover_django_models` describes them, by qualname."""
+    module = _BUILTIN_REFERENCES_FILE.removesuffix(".py").replace("/", ".")
+    source = SourceFile(_BUILTIN_REFERENCES_FILE, _BUILTIN_REFERENCES_FILE, module, False)
+    result = extract_source(source, _BUILTIN_REFERENCES_SOURCE.encode("utf-8"), 1_000_000)
+    if not isinstance(result, FileFacts):  # the source above is fixed: this cannot happen at runtime
+        raise RuntimeError(f"cannot read the references to Django's models: {result}")
+    schema = discover_django_models(ProjectIndex([result]))
+    return {model.qualname: model for model in schema.builtin_models}
+
+
+def _builtin_model_fields(model_qualname: str) -> list[ModelFieldInfo] | None:
+    return SchemaModelFields(DjangoSchema())(model_qualname)
+
+
+class SchemaModelFields:
+    """A :class:`ModelFieldSource` over the model discovery's :class:`~fwlint.link.django_models.DjangoSchema`.
+
+    A model's fields are its concrete parents' (multi-table inheritance) then its own, inherited abstract
+    ones included, as Django's ``_meta`` lists them; a proxy has its concrete model's.  Django's own
+    models are known even when no project model points at them.  ``kwargs`` are the arguments named by
+    the field class's signature; ``choices`` written as a name (``Status.choices``, ``GENRES``) are made
+    literal when ``index`` is given, as :class:`IndexModelFields` does.  ``related_model`` is the resolved
+    target's qualname.  Not editable: ``editable=False``, ``auto_now`` / ``auto_now_add``,
+    ``GeneratedField``, ``GenericRelation`` and the fields Django adds (``auto_created``).  Fields with no
+    form field fwlint knows (third-party and ``django.contrib.postgres`` classes, ``GenericForeignKey``) are
+    left out, as the index fallback leaves them out."""
+
+    def __init__(self, schema: DjangoSchema, index: ProjectIndex | None = None) -> None:
+        self.models = {model.qualname: model for model in schema.all_models()}
+        self.names = _Names(index) if index is not None else None
+        self._cache: dict[str, list[ModelFieldInfo] | None] = {}
+
+    def __call__(self, model_qualname: str) -> list[ModelFieldInfo] | None:
+        if model_qualname in self._cache:
+            return self._cache[model_qualname]
+        model = self.model(model_qualname)
+        result: list[ModelFieldInfo] | None = None
+        if model is not None:
+            found = (self.field_info(owner, spec) for owner, spec in self.fields_of(model, frozenset()))
+            result = [info for info in found if info is not None]
+        self._cache[model_qualname] = result
+        return result
+
+    def model(self, qualname: str) -> DjangoModel | None:
+        return self.models.get(qualname) or django_builtin_models().get(qualname)
+
+    def fields_of(self, model: DjangoModel, seen: frozenset[str]) -> list[tuple[DjangoModel, DjangoField]]:
+        """(model declaring it, field) for every field of a model, parents' first."""
+        seen = seen | {model.qualname}
+        if model.proxy:
+            concrete = self.model(model.proxy_for or "")
+            return self.fields_of(concrete, seen) if concrete is not None and concrete.qualname not in seen else []
+        by_name: dict[str, tuple[DjangoModel, DjangoField]] = {}
+        for parent_name in model.parents:
+            parent = self.model(parent_name)
+            if parent is not None and parent.qualname not in seen:
+                for owner, spec in self.fields_of(parent, seen):
+                    by_name.setdefault(spec.name, (owner, spec))
+        for spec in model.fields:
+            by_name[spec.name] = (model, spec)
+        return list(by_name.values())
+
+    def field_info(self, model: DjangoModel, spec: DjangoField) -> ModelFieldInfo | None:
+        if spec.kind in ("unknown", "generic_fk"):
+            return None
+        if spec.kind != "generic_relation" and not spec.field_class.startswith(MODELS):
+            return None
+        kwargs = dict(spec.options)
+        if "choices" in kwargs and self.names is not None:
+            kwargs["choices"] = self.names.choices(kwargs["choices"], spec.inherited_from or model.qualname)
+        validators = kwargs.get("validators")
+        if isinstance(validators, list) and (model.builtin or (spec.inherited_from or "").startswith("django.")):
+            kwargs["validators"] = [_django_validator(item) for item in validators]
+        related = (spec.target or spec.target_label) if spec.is_relation else None
+        not_editable = (
+            spec.implicit
+            or spec.auto_now
+            or spec.auto_now_add
+            or _short(spec.field_class) == "GeneratedField"
+            or spec.kind == "generic_relation"
+        )
+        return ModelFieldInfo(
+            name=spec.name,
+            field_class=spec.field_class,
+            kwargs=kwargs,
+            related_model=related,
+            editable=spec.editable and not not_editable,
+            declared_class=spec.declared_class,
+            auto_created=spec.implicit and spec.editable,  # the automatic id and parent links, not ``_order``
+        )
+
+
+def _django_validator(value: Value) -> Value:
+    """A validator of Django's own model fields, named the way Django's validators are."""
+    if isinstance(value, Opaque) and value.code in USERNAME_VALIDATORS:
+        return CallValue(USERNAME_VALIDATORS[value.code], (), (), value.code)
+    return value
+
+
+def schema_model_fields(schema: DjangoSchema, index: ProjectIndex | None = None) -> ModelFieldSource:
+    """The model source for ModelForms when the project's models were discovered (see :class:`SchemaModelFields`);
+    ``index`` (the project's) makes ``choices`` written as names literal."""
+    return SchemaModelFields(schema, index)
 
 
 # ------------------------------------------------------------------ model field → form field
@@ -740,7 +1150,7 @@ def _apply_meta(spec: DjangoFormField, meta: DjangoFormMeta | None) -> DjangoFor
 class _Discovery:
     def __init__(self, index: ProjectIndex, model_fields: ModelFieldSource) -> None:
         self.index = index
-        self.names = _Names(index)
+        self.names = _Names(index, auth_forms_index())
         self.model_source = model_fields
         self._own: dict[str, dict[str, DjangoFormField | None]] = {}
 
@@ -896,7 +1306,7 @@ class _Discovery:
         cached = self._own.get(qualname)
         if cached is not None:
             return cached
-        cls, facts = self.index.classes[qualname]
+        cls, facts = self.names.class_def(qualname)
         fields: dict[str, DjangoFormField | None] = {}
         for name, value in cls.attributes.items():
             if value is None:
@@ -916,15 +1326,15 @@ class _Discovery:
         """``Meta`` as Python finds it: the first class in the MRO that has one, with its own bases."""
         for owner in mro:
             meta_name = owner + ".Meta"
-            if meta_name in self.index.classes:
+            if self.names.has_class(meta_name):
                 return self.meta_of(meta_name)
         return None
 
     def meta_of(self, meta_name: str) -> DjangoFormMeta:
         raw: dict[str, Value] = {}
         for owner in reversed(self.names.mro(meta_name)):
-            raw.update(self.index.classes[owner][0].attributes)
-        return self.meta_from(raw, self.index.classes[meta_name][1].module)
+            raw.update(self.names.class_def(owner)[0].attributes)
+        return self.meta_from(raw, self.names.class_def(meta_name)[1].module)
 
     def meta_from(self, raw: dict[str, Value], module: str) -> DjangoFormMeta:
         meta = DjangoFormMeta(raw=raw)
@@ -950,14 +1360,19 @@ class _Discovery:
         declared: dict[str, DjangoFormField] = {}
         method_names: dict[str, None] = {}
         for owner in reversed(mro):
-            inherited = owner != qualname
+            framework = self.names.is_framework(owner)
             for name, spec in self.own_fields(owner).items():
                 if spec is None:
                     declared.pop(name, None)
+                elif framework:  # Django's own field: placed at the project form, whose code will hold it
+                    declared[name] = replace(
+                        spec, file=facts.path, span=cls.span, inherited_from=_short(owner), framework_form=owner
+                    )
                 else:  # an existing key keeps its place: a subclass field replaces the inherited one in place
-                    declared[name] = self._inherited(spec, owner) if inherited else spec
-            for method in self.index.classes[owner][0].methods:
-                method_names[method] = None
+                    declared[name] = self._inherited(spec, owner) if owner != qualname else spec
+            if not framework:  # Django's own methods are described by the translation, not ported by hand
+                for method in self.index.classes[owner][0].methods:
+                    method_names[method] = None
         kind = FORM_BASES.get(base) or AUTH_FORMS.get(base, "form")
         form = DjangoForm(
             qualname=qualname,
@@ -966,7 +1381,9 @@ class _Discovery:
             span=cls.span,
             base=base,
             kind=kind,
-            bases=[_short(owner) for owner in mro[1:]],
+            bases=[_short(owner) for owner in mro[1:] if not self.names.is_framework(owner)],
+            framework_forms=[owner for owner in mro if self.names.is_framework(owner)],
+            field_order=self.field_order(mro),
         )
         meta = self.meta(mro)
         form.meta = meta
@@ -984,6 +1401,14 @@ class _Discovery:
     @staticmethod
     def _inherited(spec: DjangoFormField, owner: str) -> DjangoFormField:
         return replace(spec, inherited_from=_short(owner))
+
+    def field_order(self, mro: list[str]) -> list[str] | None:
+        """``field_order`` as Python finds it on the form class."""
+        for owner in mro:
+            attributes = self.names.class_def(owner)[0].attributes
+            if "field_order" in attributes:
+                return _string_list(attributes["field_order"])
+        return None
 
     def classify_methods(self, form: DjangoForm, method_names: dict[str, None]) -> None:
         names = {f.name for f in form.fields}
@@ -1023,6 +1448,9 @@ class _Discovery:
         generated: dict[str, DjangoFormField | None] = {}
         ignored: list[str] = []
         for info in infos:
+            if info.auto_created:  # formfield() is None: Django ignores the field, even when Meta.fields names it
+                ignored.append(info.name)
+                continue
             if not info.editable:
                 if wanted is not None and info.name in wanted and info.name not in exclude:
                     form.problems.append(
@@ -1047,7 +1475,9 @@ class _Discovery:
         for name, spec in generated.items():
             if spec is not None:
                 result[name] = spec
-            elif name not in declared:
+            elif name in declared:  # Meta.fields names a declared field: Django keeps it in that place
+                result[name] = declared[name]
+            else:
                 form.problems.append(
                     f"Meta.fields names '{name}', which fwlint does not find on {meta.model_name} (Django raises "
                     "FieldError for a field the model does not have): add it by hand if the model has it."

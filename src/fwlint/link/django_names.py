@@ -12,6 +12,11 @@ DJANGO_PUBLIC_NAMES = {
     "django.db.models.base": "django.db.models",
     "django.db.models.fields": "django.db.models",
     "django.db.models.fields.related": "django.db.models",
+    # JSON key transforms live in the json module only (``KT`` is not re-exported by django.db.models).
+    "django.db.models.fields.json": "django.db.models.fields.json",
+    "django.db.models.fields.json.JSONField": "django.db.models.JSONField",
+    "django.db.models.fields.json.KT": "django.db.models.KT",
+    "django.db.models.fields.json.KeyTextTransform": "django.db.models.KeyTextTransform",
     "django.db.models.fields.files": "django.db.models",
     "django.db.models.fields.proxy": "django.db.models",
     "django.db.models.deletion": "django.db.models",
@@ -31,8 +36,6 @@ DJANGO_PUBLIC_NAMES = {
     "django.core.validators.ValidationError": "django.core.exceptions.ValidationError",
     # ``Model.objects`` is the default manager: its methods are Manager (QuerySet) methods.
     "django.db.models.Model.objects": "django.db.models.Manager",
-    "django.contrib.auth.models.AbstractUser.objects": "django.db.models.Manager",
-    "django.contrib.auth.models.AbstractBaseUser.objects": "django.db.models.Manager",
     # HTTP.
     "django.http.response": "django.http",
     "django.http.request": "django.http",

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from fwlint.link.django_forms import DjangoForm, model_fields_from_index
+from fwlint.link.django_forms import DjangoForm, schema_model_fields
 from fwlint.link.django_models import DjangoField, DjangoModel, DjangoSchema, discover_django_models
 from fwlint.link.django_settings import DjangoSettings
 from fwlint.link.index import ProjectIndex
@@ -42,7 +42,7 @@ class FlaskDataLayer:
         self.forms = forms or FormsTranslation([])
         self.max_name_length = max_name_length
         # Model qualname → class name, for the query sites of every file.
-        self.model_names = {m.qualname: m.name for m in self.schema.models}
+        self.model_names = {m.qualname: m.name for m in self.schema.all_models()}
         self.managers: dict[str, set[str]] = {
             m.qualname: {manager.name for manager in m.managers} | {"objects"}
             for m in self.schema.models
@@ -210,13 +210,14 @@ def _translation(translated: SiteTranslation | None) -> dict[str, Any] | None:
 
 
 def build_flask_data_layer(index: ProjectIndex, settings: DjangoSettings) -> FlaskDataLayer:
-    """Models (with the default primary key type and user model the settings name) and forms."""
+    """Models (with the default primary key type and user model the settings name) and forms, whose
+    ModelForms take their model fields from the same models (Django's own ``User`` included)."""
     default_auto_field = settings.text("DEFAULT_AUTO_FIELD")
     options: dict[str, Any] = {"auth_user_model": settings.auth_user_model}
     if default_auto_field:
         options["default_auto_field"] = default_auto_field
     schema = discover_django_models(index, **options)
-    forms = FormsTranslation.from_index(index, model_fields_from_index(index))
+    forms = FormsTranslation.from_index(index, schema_model_fields(schema, index))
     return FlaskDataLayer(schema, forms, _max_name_length(settings))
 
 

@@ -37,6 +37,11 @@ The traps, and what the translation does about them:
   (``DecimalDigits``), ``FloatField``'s finiteness, ``URLField``'s assumed scheme
   and accepted schemes, ``SlugField``'s pattern, a ``FileField``'s refusal of
   empty files, ``RegexValidator``'s search (not match) semantics.
+* django.contrib.auth's forms check more than their fields: the password pair
+  they compare in ``clean()`` becomes ``EqualTo`` on the second field,
+  ``UsernameField`` NFKC-normalises (the ``normalize_username`` filter), and the
+  username validators become ``Regexp``; ``AUTH_PASSWORD_VALIDATORS``, the
+  password hashing of ``save()`` and ``authenticate()`` are described in the notes.
 
 Differences that remain are written in the notes; the known ones that change a
 decision on some input: Django's ``IntegerField`` accepts ``"1.0"``; its
@@ -63,12 +68,12 @@ from __future__ import annotations
 import builtins
 import re
 import sys
-from dataclasses import dataclass, field
+import textwrap
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from fwlint.facts import CallValue, Opaque, Ref, Value
 from fwlint.link.django_forms import (
-    AUTH_FORMS,
     FORM_BASES,
     DjangoForm,
     DjangoFormField,
@@ -142,6 +147,33 @@ WIDGET_FOR_WIDGET = {
 # Django widgets that render a text input: nothing to do on a text field.
 RENDERED_AS_TEXT = frozenset({"TextInput", "DateInput", "DateTimeInput", "TimeInput"})
 
+AUTH = "django.contrib.auth.forms."
+USERNAME_FIELD = AUTH + "UsernameField"
+PASSWORD_HASH_FIELD = AUTH + "ReadOnlyPasswordHashField"
+PASSWORD_RULES_HELP = "django.contrib.auth.password_validation.password_validators_help_text_html"
+# The password fields django.contrib.auth's forms compare in clean() (SetPasswordMixin.validate_passwords()), by
+# the form class whose clean() does it: a mismatch is an error on the second one, which is also the field
+# validate_password_for_user() checks against settings.AUTH_PASSWORD_VALIDATORS.
+PASSWORD_CONFIRMATIONS = {
+    AUTH + "BaseUserCreationForm": ("password1", "password2"),
+    AUTH + "SetPasswordForm": ("new_password1", "new_password2"),
+    AUTH + "AdminPasswordChangeForm": ("password1", "password2"),
+}
+PASSWORD_MISMATCH = "The two password fields didn’t match."  # SetPasswordMixin.error_messages["password_mismatch"]
+# django.contrib.auth.validators (Django 5.2): RegexValidator subclasses; their messages become helper constants.
+USERNAME_PATTERN = r"^[\w.@+-]+\Z"
+USERNAME_MESSAGES = {
+    "UnicodeUsernameValidator": (
+        "UNICODE_USERNAME_MESSAGE",
+        "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.",
+    ),
+    "ASCIIUsernameValidator": (
+        "ASCII_USERNAME_MESSAGE",
+        "Enter a valid username. This value may contain only unaccented lowercase a-z and uppercase A-Z letters, "
+        "numbers, and @/./+/-/_ characters.",
+    ),
+}
+
 
 # ------------------------------------------------------------------ helpers written into the module
 @dataclass(frozen=True)
@@ -156,6 +188,13 @@ class Helper:
 def _helper_constant(name: str, values: list[str], comment: str) -> Helper:
     items = "\n".join(f'    "{value}",' for value in values)
     return Helper(name, f"# {comment}\n{name} = [\n{items}\n]")
+
+
+def _helper_message(name: str, comment: str, text: str) -> Helper:
+    """A message constant, its text cut into string literals that fit a line (the text has no quotes)."""
+    lines = textwrap.wrap(text, 100, break_long_words=False, break_on_hyphens=False)
+    parts = [f'    "{line} "' for line in lines[:-1]] + [f'    "{lines[-1]}"']
+    return Helper(name, f"# {comment}\n{name} = (\n" + "\n".join(parts) + "\n)")
 
 
 HELPERS: dict[str, Helper] = {
@@ -195,6 +234,17 @@ HELPERS: dict[str, Helper] = {
         return empty_value if value in ("", None) else coerce(value)
 
     return convert''',
+    ),
+    **{
+        name: _helper_message(name, f"django.contrib.auth.validators.{validator}'s message.", text)
+        for validator, (name, text) in USERNAME_MESSAGES.items()
+    },
+    "normalize_username": Helper(
+        "normalize_username",
+        '''def normalize_username(value):
+    """Django's UsernameField NFKC-normalises the username (compatibility characters folded)."""
+    return unicodedata.normalize("NFKC", value) if isinstance(value, str) else value''',
+        (("unicodedata", ""),),
     ),
     "null_boolean": Helper(
         "null_boolean",
@@ -635,7 +685,11 @@ class _FieldWriter:
                 "subclass (process_formdata) or a validator.",
                 False,
             )
-        elif self.spec.base is not None:
+        elif self.spec.field_class == PASSWORD_HASH_FIELD:
+            # ReadOnlyPasswordHashField.__init__: kwargs.setdefault("required", False), ("disabled", True).
+            self.options.setdefault("required", False)
+            self.options.setdefault("disabled", True)
+        elif self.spec.base is not None and self.spec.field_class != USERNAME_FIELD:
             self.note(f"`{self.spec.field_class}` is translated as `{self.spec.base}`.")
         handler = getattr(self, "field_" + self.kind, None)
         if handler is None or not self.spec.framework_class.startswith("django."):
@@ -644,6 +698,7 @@ class _FieldWriter:
             )
         else:
             handler()
+        self.auth_field()
         self.apply_widget()
         self.common_options()
         self.apply_validators()
@@ -1308,6 +1363,48 @@ class _FieldWriter:
             False,
         )
 
+    # ---------------------------------------------------------------- django.contrib.auth
+    def auth_field(self) -> None:
+        """What Django's auth field classes and the password checks of django.contrib.auth's forms add."""
+        help_text = self.options.get("help_text")
+        if isinstance(help_text, CallValue) and help_text.callee == PASSWORD_RULES_HELP:
+            self.take("help_text")
+            self.note(
+                "help_text listed the rules of settings.AUTH_PASSWORD_VALIDATORS "
+                "(password_validators_help_text_html()): write them as description=."
+            )
+        if self.spec.field_class == USERNAME_FIELD:
+            self.filters.append(self.helper("normalize_username"))
+            self.render_kw['"autocapitalize"'] = '"none"'
+            self.render_kw['"autocomplete"'] = '"username"'
+            self.note(
+                "UsernameField: normalize_username NFKC-normalises the stripped username, and the input gets "
+                'autocapitalize="none" autocomplete="username", as UsernameField does.'
+            )
+        elif self.spec.field_class == PASSWORD_HASH_FIELD:
+            self.note(
+                "ReadOnlyPasswordHashField only displays a summary of the stored hash (algorithm, salt...) with a "
+                "link to the password change form: render that in the template, and never set the password from "
+                "this field (leave it out of populate_obj()).",
+                False,
+            )
+        confirmation = password_confirmation(self.form)
+        if confirmation is None or self.spec.name != confirmation[1]:
+            return
+        first, second = confirmation
+        self.validator("EqualTo", f"{_string(first)}, message={_string(PASSWORD_MISMATCH)}")
+        self.note(
+            f'EqualTo("{first}") is the check clean() made (SetPasswordMixin.validate_passwords()); when {first} '
+            f"is empty WTForms also reports the mismatch on {second}, where Django reported only {first} as required."
+        )
+        self.note(
+            f"Django also ran settings.AUTH_PASSWORD_VALIDATORS on {second} "
+            "(password_validation.validate_password(), with the user's new field values): add a validator making "
+            "the same checks (minimum length, common passwords, all-numeric, similarity to the user's attributes, "
+            "as configured).",
+            False,
+        )
+
     # ---------------------------------------------------------------- widgets and common options
     def apply_widget(self) -> None:
         widget = self.spec.widget
@@ -1389,7 +1486,7 @@ class _FieldWriter:
         lengths: dict[str, tuple[Value, Value]] = {}
         for validator in self.spec.validators:
             short = _short(validator.name)
-            if validator.name.startswith("project:") or not validator.name.startswith("django.core.validators."):
+            if not validator.name.startswith(("django.core.validators.", "django.contrib.auth.validators.")):
                 self.note(
                     f"Validator `{validator.code}`: a WTForms validator takes (form, field) and raises "
                     "wtforms.validators.ValidationError; rewrite it (call it with field.data).",
@@ -1452,6 +1549,28 @@ class _FieldWriter:
         inverse = literal(validator.kwargs.get("inverse_match")) is True
         arguments.append("matcher=lambda regex, value: not regex.search(value)" if inverse else "matcher=re.search")
         self.validator("Regexp", ", ".join(arguments))
+
+    def validator_UnicodeUsernameValidator(self, validator: DjangoValidator) -> None:
+        self.username_validator(validator, "")
+
+    def validator_ASCIIUsernameValidator(self, validator: DjangoValidator) -> None:
+        self.username_validator(validator, "re.ASCII")
+
+    def username_validator(self, validator: DjangoValidator, flags: str) -> None:
+        """django.contrib.auth's username validators: RegexValidators with their own pattern, flags and message."""
+        name, text = USERNAME_MESSAGES[_short(validator.name)]
+        if validator.kwargs:  # arguments given to it override RegexValidator's class attributes
+            defaults: dict[str, Value] = {"regex": USERNAME_PATTERN, "message": text}
+            if flags:
+                defaults["flags"] = Ref(flags)
+            self.validator_RegexValidator(replace(validator, kwargs={**defaults, **validator.kwargs}))
+            return
+        self.use("re", "")
+        message = self.helper(name)
+        flags_argument = f", flags={flags}" if flags else ""
+        self.validator(
+            "Regexp", f"{_regex_literal(USERNAME_PATTERN)}{flags_argument}, message={message}, matcher=re.search"
+        )
 
     def validator_EmailValidator(self, validator: DjangoValidator) -> None:
         message = validator.kwargs.get("message")
@@ -1545,6 +1664,18 @@ class _FieldWriter:
             self.note("Further positional arguments were not translated.", False)
 
 
+def password_confirmation(form: DjangoForm | None) -> tuple[str, str] | None:
+    """The two password fields a django.contrib.auth form compares, when the form has both."""
+    if form is None:
+        return None
+    names = {spec.name for spec in form.fields}
+    for framework_form in form.framework_forms:
+        pair = PASSWORD_CONFIRMATIONS.get(framework_form)
+        if pair is not None:
+            return pair if set(pair) <= names else None
+    return None
+
+
 def wtforms_field(spec: DjangoFormField, form: DjangoForm | None = None) -> FieldTranslation:
     """The WTForms field for one Django form field (``code`` is the class-body statement)."""
     return _FieldWriter(spec, form).build()
@@ -1610,16 +1741,20 @@ def _form_notes(form: DjangoForm, fields: list[FieldTranslation]) -> list[str]:
         "cleaned_data[...] → form.<field>.data; non_field_errors() → form.form_errors.",
         "CSRF: {% csrf_token %} → {{ form.csrf_token }} (or form.hidden_tag()); Flask-WTF needs SECRET_KEY.",
     ]
-    inherited = sorted({f.inherited_from for f in form.fields if f.inherited_from})
+    inherited = sorted({f.inherited_from for f in form.fields if f.inherited_from and f.framework_form is None})
     if inherited:
         notes.append(
             f"Fields inherited from {', '.join(inherited)} are declared here; a shared FlaskForm base can hold them."
         )
-    if form.base in AUTH_FORMS:
+    from_django = [f for f in form.fields if f.framework_form is not None]
+    if from_django:
+        owners = ", ".join(sorted({_short(f.framework_form or "") for f in from_django}))
         notes.append(
-            f"{_short(form.base)} brings its own fields, checks and save(): port them (Flask-Login / "
-            "werkzeug.security have no form of their own)."
+            f"The fields Django declares in {owners} ({', '.join(f.name for f in from_django)}) are written out here."
         )
+    notes.extend(_auth_form_notes(form))
+    if form.field_order is not None and [f.name for f in _in_field_order(form)] != [f.name for f in form.fields]:
+        notes.append("The fields are declared in the order field_order gives them, which is how Django shows them.")
     for name, method in form.field_cleaners.items():
         notes.append(
             f"{method}() → validate_{name}(self, field): raise ValidationError instead of forms.ValidationError; "
@@ -1636,6 +1771,79 @@ def _form_notes(form: DjangoForm, fields: list[FieldTranslation]) -> list[str]:
         notes.append('The form takes files: use <form enctype="multipart/form-data"> (request.files).')
     notes.extend(form.problems)
     return notes
+
+
+def _auth_form_notes(form: DjangoForm) -> list[str]:
+    """What django.contrib.auth's forms do beyond their fields (Django 5.2), for the ones a form extends."""
+    extends = set(form.framework_forms)
+    names = {spec.name for spec in form.fields}
+    model = form.meta.model_name if form.meta is not None and form.meta.model_name else "User"
+    notes: list[str] = []
+    if AUTH + "BaseUserCreationForm" in extends:
+        notes.append(
+            "BaseUserCreationForm.save() stored password1 hashed (user.set_password()): keep password1/password2 out "
+            "of populate_obj() and set the user's password hash yourself "
+            "(werkzeug.security.generate_password_hash(form.password1.data)); Django's stored hashes "
+            "(pbkdf2_sha256$...) are not Werkzeug's format, so existing logins need a compatible check."
+        )
+    if AUTH + "UserCreationForm" in extends and "username" in names and "username" not in form.field_cleaners:
+        notes.append(
+            "UserCreationForm.clean_username() rejects a username that differs from an existing one only in letter "
+            f"case: add validate_username() querying {model} with func.lower({model}.username) == field.data.lower()."
+        )
+    if AUTH + "AdminUserCreationForm" in extends:
+        notes.append(
+            'usable_password "false" gives the user an unusable password (set_unusable_password()), and __init__ '
+            "makes password1/password2 optional: require them in validate() only when usable_password is "
+            '"true".'
+        )
+    if AUTH + "UserChangeForm" in extends:
+        notes.append(
+            "UserChangeForm.__init__ rewords password's help text for a user without a usable password and loads "
+            "user_permissions with their content types (select_related)."
+        )
+    if AUTH + "AuthenticationForm" in extends:
+        notes.append(
+            "AuthenticationForm(request, data=request.POST): clean() authenticated username and password "
+            "(django.contrib.auth.authenticate()) and refused inactive users (confirm_login_allowed()); get_user() "
+            "returned the user. Port it as validate(): look the user up, check_password_hash(user.password, "
+            "form.password.data) (Werkzeug's argument order), check is_active, then flask_login.login_user(user). "
+            "__init__ set username's max_length from the user model's USERNAME_FIELD (254 when it has none) and its "
+            "label from that field's verbose_name."
+        )
+    if AUTH + "PasswordResetForm" in extends:
+        notes.append(
+            "PasswordResetForm.save() e-mailed a one-time reset link (default_token_generator, "
+            "registration/password_reset_email.html) to every active user with that e-mail address (any letter "
+            "case) and a usable password: port it with itsdangerous tokens and Flask-Mail; outstanding Django links "
+            "stop working."
+        )
+    if AUTH + "SetPasswordForm" in extends:
+        notes.append(
+            f"{form.name}(user, data): save() set new_password1 as the user's password (user.set_password()): store "
+            "werkzeug.security.generate_password_hash(form.new_password1.data) on the user."
+        )
+    if AUTH + "PasswordChangeForm" in extends and "old_password" in names:
+        notes.append(
+            "PasswordChangeForm.clean_old_password() checked old_password against the user's current password "
+            "(user.check_password()): add validate_old_password() with check_password_hash(user.password, "
+            "field.data)."
+        )
+    if AUTH + "AdminPasswordChangeForm" in extends:
+        notes.append(
+            f"{form.name}(user, data): save() set password1 as the user's password; when the user has a usable "
+            "password, __init__ adds a usable_password choice and makes password1/password2 optional."
+        )
+    return notes
+
+
+def _in_field_order(form: DjangoForm) -> list[DjangoFormField]:
+    """The fields as Django's ``order_fields(field_order)`` arranges them: the named ones first."""
+    if form.field_order is None:
+        return list(form.fields)
+    by_name = {spec.name: spec for spec in form.fields}
+    first = [by_name[name] for name in dict.fromkeys(form.field_order) if name in by_name]
+    return first + [spec for spec in form.fields if spec not in first]
 
 
 def _model_notes(form: DjangoForm) -> list[str]:
@@ -1655,8 +1863,9 @@ def _model_notes(form: DjangoForm) -> list[str]:
 
 
 def translate_form(form: DjangoForm) -> FormTranslation:
-    """The WTForms (Flask-WTF) class for a Django form; a ModelForm lists its model's fields."""
-    fields = [wtforms_field(spec, form) for spec in form.fields]
+    """The WTForms (Flask-WTF) class for a Django form; a ModelForm lists its model's fields.  WTForms renders
+    fields in declaration order, so they are declared in Django's display order (``field_order``)."""
+    fields = [wtforms_field(spec, form) for spec in _in_field_order(form)]
     imports: set[ImportName] = {FLASK_FORM}
     helpers: list[str] = []
     for translated in fields:
