@@ -123,3 +123,31 @@ def test_each_query_site_has_its_sqlalchemy_code(report: dict[str, Any], expecte
     site = next(q for q in at_line if _compact(q["code"]) in written or written in _compact(q["code"]))
     if site["target"] is not None:
         compile(site["target"]["code"], "<query>", "exec")
+
+
+def test_the_suggested_flask_rules_build_a_werkzeug_map_that_routes_every_url(report: dict[str, Any]) -> None:
+    """fwlint's own rules and converter classes, as a Flask app would register them: every URL the
+    fixture's Django project resolves (a sample per pattern) reaches the route fwlint derived from it."""
+    from werkzeug.routing import BaseConverter, Map, Rule, ValidationError
+
+    from .test_fixture_django_library import sample_url
+
+    routes = report["inventory"]["routes"]
+    converters: dict[str, type[BaseConverter]] = {}
+    for route in routes:
+        for name, source in route["target"]["converter_code"].items():
+            namespace: dict[str, Any] = {"BaseConverter": BaseConverter, "ValidationError": ValidationError}
+            exec(source, namespace)
+            converters[name] = next(
+                v
+                for v in namespace.values()
+                if isinstance(v, type) and issubclass(v, BaseConverter) and v is not BaseConverter
+            )
+    rules = [
+        Rule(r["target"]["path"], endpoint=i, strict_slashes=r["target"].get("strict_slashes", True))
+        for i, r in enumerate(routes)
+    ]
+    adapter = Map(rules, converters=converters).bind("library.test")
+    for route in routes:
+        endpoint, _ = adapter.match("/" + sample_url(route["path"]), method=route["methods"][0])
+        assert routes[endpoint]["path"] == route["path"], route["path"]

@@ -513,8 +513,12 @@ def django_route_entries(structure: DjangoStructure) -> list[RouteEntry]:
             "function": "route",
             "name": site.endpoint,
             "converters": sorted(site.flask.converters),
+            # The werkzeug converter classes the rule needs, to register on ``app.url_map.converters``.
+            "converter_code": dict(sorted(site.flask.converters.items())),
             "notes": site.flask.notes,
         }
+        if not site.flask.strict_slashes:
+            target["strict_slashes"] = False
         if site.flask.error:
             target["error"] = site.flask.error
         handler = site.view + (f".{site.action}" if site.action else "")
