@@ -58,6 +58,40 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from fwlint.translate.call_chains import (
+    Link as _Link,
+)
+from fwlint.translate.call_chains import (
+    Unsupported as _Unsupported,
+)
+from fwlint.translate.call_chains import (
+    argument_source as _arg_src,
+)
+from fwlint.translate.call_chains import (
+    dotted as _dotted,
+)
+from fwlint.translate.call_chains import (
+    flatten as _flatten,
+)
+from fwlint.translate.call_chains import (
+    keyword as _keyword,
+)
+from fwlint.translate.call_chains import (
+    plain_prefix as _plain_prefix,
+)
+from fwlint.translate.call_chains import (
+    positional as _positional,
+)
+from fwlint.translate.call_chains import (
+    python_string as _pystr,
+)
+from fwlint.translate.call_chains import (
+    snake_case as _snake,
+)
+from fwlint.translate.call_chains import (
+    source as _src,
+)
+
 # ---------------------------------------------------------------------------- public API
 
 
@@ -160,45 +194,13 @@ PAGINATION_ATTRIBUTES = {
 # SQLAlchemy's TextClause bind-parameter syntax (sqlalchemy/sql/elements.py, _bind_params_regex).
 BIND_PARAM = re.compile(r"(?<![:\w\\]):(\w+)(?![:\w])")
 REGEX_SPECIALS = set(".^$*+?{}[]\\|()")
-_EMPTY = cst.Module(body=[])
-
-
-class _Unsupported(Exception):
-    """Not a query this module understands: ``translate_query`` returns None."""
-
-
 # ------------------------------------------------------------------------- syntax helpers
-
-
-def _src(node: cst.CSTNode) -> str:
-    """The source text of a node."""
-    return _EMPTY.code_for_node(node).strip()
-
-
-def _arg_src(arg: cst.Arg) -> str:
-    """The source of one call argument, without its trailing comma."""
-    return _src(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT))
 
 
 def _expr_src(node: cst.BaseExpression) -> str:
     """The source of an expression, with a call's bare generator argument parenthesized."""
     code = _src(node)
     return f"({code})" if isinstance(node, cst.GeneratorExp) and not node.lpar else code
-
-
-def _pystr(text: str) -> str:
-    """A double-quoted Python string literal for ``text``."""
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _dotted(node: cst.BaseExpression) -> str | None:
-    """``a.b.c`` for a chain of names, else None."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = _dotted(node.value)
-        return None if base is None else f"{base}.{node.attr.value}"
-    return None
 
 
 def _last_name(node: cst.BaseExpression) -> str | None:
@@ -227,19 +229,6 @@ def _sql_function(node: cst.BaseExpression) -> str | None:
     return node.func.attr.value.lower()
 
 
-def _positional(args: Sequence[cst.Arg]) -> list[cst.BaseExpression]:
-    """Positional argument values."""
-    return [a.value for a in args if a.keyword is None and not a.star]
-
-
-def _keyword(args: Sequence[cst.Arg], name: str) -> cst.BaseExpression | None:
-    """The value of keyword argument ``name``."""
-    for arg in args:
-        if arg.keyword is not None and arg.keyword.value == name:
-            return arg.value
-    return None
-
-
 def _string(node: cst.BaseExpression) -> str | None:
     """The value of a plain string literal, else None."""
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
@@ -256,11 +245,6 @@ def _is_none(node: cst.BaseExpression) -> bool:
 def _is_bool(node: cst.BaseExpression) -> bool:
     """Whether the node is ``True`` or ``False``."""
     return isinstance(node, cst.Name) and node.value in ("True", "False")
-
-
-def _snake(name: str) -> str:
-    """``BlogPost`` → ``blog_post``."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 def _relation_matches(relation: str, model: str) -> bool:
@@ -290,58 +274,6 @@ def _kwargs(pairs: Sequence[tuple[str, str]]) -> str:
 
 
 # ------------------------------------------------------------------------------- the chain
-
-
-@dataclass
-class _Link:
-    """One step of a chain: an attribute, a call or a subscript."""
-
-    name: str
-    args: Sequence[cst.Arg] | None
-    node: cst.BaseExpression
-    subscript: Sequence[cst.SubscriptElement] | None = None
-
-    @property
-    def is_call(self) -> bool:
-        """Whether the link is a call."""
-        return self.args is not None
-
-
-def _flatten(node: cst.BaseExpression) -> list[_Link]:
-    """``db.session.query(User).all()`` → [db, session, query(User), all()]."""
-    links: list[_Link] = []
-    current = node
-    while True:
-        if isinstance(current, cst.Call):
-            func = current.func
-            if isinstance(func, cst.Attribute):
-                links.append(_Link(func.attr.value, current.args, current))
-                current = func.value
-                continue
-            if isinstance(func, cst.Name):
-                links.append(_Link(func.value, current.args, current))
-                break
-            raise _Unsupported
-        if isinstance(current, cst.Attribute):
-            links.append(_Link(current.attr.value, None, current))
-            current = current.value
-        elif isinstance(current, cst.Name):
-            links.append(_Link(current.value, None, current))
-            break
-        elif isinstance(current, cst.Subscript):
-            links.append(_Link("[]", None, current, current.slice))
-            current = current.value
-        else:
-            raise _Unsupported
-    links.reverse()
-    return links
-
-
-def _plain_prefix(links: Sequence[_Link], end: int) -> str | None:
-    """The dotted name made of ``links[:end]`` when they are all plain attributes."""
-    if end <= 0 or any(link.is_call or link.subscript is not None for link in links[:end]):
-        return None
-    return ".".join(link.name for link in links[:end])
 
 
 def _parse(code: str) -> tuple[cst.BaseExpression, str | None]:

@@ -53,12 +53,45 @@ https://flask-sqlalchemy.readthedocs.io/en/stable/queries/
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
+
+from fwlint.translate.call_chains import (
+    Link as _Link,
+)
+from fwlint.translate.call_chains import (
+    Unsupported as _Unsupported,
+)
+from fwlint.translate.call_chains import (
+    argument_source as _arg_src,
+)
+from fwlint.translate.call_chains import (
+    dotted as _dotted,
+)
+from fwlint.translate.call_chains import (
+    flatten as _flatten,
+)
+from fwlint.translate.call_chains import (
+    keyword as _keyword,
+)
+from fwlint.translate.call_chains import (
+    plain_prefix as _plain_prefix,
+)
+from fwlint.translate.call_chains import (
+    positional as _positional,
+)
+from fwlint.translate.call_chains import (
+    python_string as _pystr,
+)
+from fwlint.translate.call_chains import (
+    snake_case as _snake,
+)
+from fwlint.translate.call_chains import (
+    source as _src,
+)
 
 # ---------------------------------------------------------------------------- public API
 
@@ -219,39 +252,7 @@ IMPORTS = {
 BIND_PARAM = re.compile(r"(?<![:\w\\]):(\w+)(?![:\w])")
 DJANGO_PLACEHOLDER = re.compile(r"%\((\w+)\)s|%s|%%")
 SQL_WRITE = re.compile(r"^\s*(insert|update|delete|replace|create|drop|alter|truncate)\b", re.IGNORECASE)
-_EMPTY = cst.Module(body=[])
-
-
-class _Unsupported(Exception):
-    """Not a chain this module understands: ``translate_queryset`` returns None."""
-
-
 # ------------------------------------------------------------------------- syntax helpers
-
-
-def _src(node: cst.CSTNode) -> str:
-    """The source text of a node."""
-    return _EMPTY.code_for_node(node).strip()
-
-
-def _arg_src(arg: cst.Arg) -> str:
-    """The source of one call argument, without its trailing comma."""
-    return _src(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT))
-
-
-def _pystr(text: str) -> str:
-    """A double-quoted Python string literal for ``text``."""
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _dotted(node: cst.BaseExpression) -> str | None:
-    """``a.b.c`` for a chain of names, else None."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = _dotted(node.value)
-        return None if base is None else f"{base}.{node.attr.value}"
-    return None
 
 
 def _call_name(node: cst.BaseExpression) -> str | None:
@@ -292,27 +293,9 @@ def _is_none(node: cst.BaseExpression | None) -> bool:
     return isinstance(node, cst.Name) and node.value == "None"
 
 
-def _positional(args: Sequence[cst.Arg]) -> list[cst.BaseExpression]:
-    """Positional argument values (``*args`` splats excluded)."""
-    return [a.value for a in args if a.keyword is None and not a.star]
-
-
-def _keyword(args: Sequence[cst.Arg], name: str) -> cst.BaseExpression | None:
-    """The value of keyword argument ``name``."""
-    for arg in args:
-        if arg.keyword is not None and arg.keyword.value == name:
-            return arg.value
-    return None
-
-
 def _keywords(args: Sequence[cst.Arg], skip: Sequence[str] = ()) -> list[tuple[str, cst.BaseExpression]]:
     """Keyword arguments in order, without those named in ``skip``."""
     return [(a.keyword.value, a.value) for a in args if a.keyword is not None and a.keyword.value not in skip]
-
-
-def _snake(name: str) -> str:
-    """``BlogPost`` → ``blog_post``."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 def _atomic(code: str) -> bool:
@@ -387,63 +370,6 @@ def _imports_for(code: str) -> list[str]:
 
 
 # ------------------------------------------------------------------------------- the chain
-
-
-@dataclass
-class _Link:
-    """One step of a chain: an attribute, a call or a subscript."""
-
-    name: str
-    args: Sequence[cst.Arg] | None
-    node: cst.BaseExpression
-    subscript: Sequence[cst.SubscriptElement] | None = None
-
-    @property
-    def is_call(self) -> bool:
-        """Whether the link is a call."""
-        return self.args is not None
-
-    @property
-    def call_args(self) -> Sequence[cst.Arg]:
-        """The call's arguments (none for an attribute or subscript)."""
-        return self.args or ()
-
-
-def _flatten(node: cst.BaseExpression) -> list[_Link]:
-    """``Book.objects.filter(x)[:3]`` → [Book, objects, filter(x), [:3]]."""
-    links: list[_Link] = []
-    current = node
-    while True:
-        if isinstance(current, cst.Call):
-            func = current.func
-            if isinstance(func, cst.Attribute):
-                links.append(_Link(func.attr.value, current.args, current))
-                current = func.value
-                continue
-            if isinstance(func, cst.Name):
-                links.append(_Link(func.value, current.args, current))
-                break
-            raise _Unsupported
-        if isinstance(current, cst.Attribute):
-            links.append(_Link(current.attr.value, None, current))
-            current = current.value
-        elif isinstance(current, cst.Name):
-            links.append(_Link(current.value, None, current))
-            break
-        elif isinstance(current, cst.Subscript):
-            links.append(_Link("[]", None, current, current.slice))
-            current = current.value
-        else:
-            raise _Unsupported
-    links.reverse()
-    return links
-
-
-def _plain_prefix(links: Sequence[_Link], end: int) -> str | None:
-    """The dotted name made of ``links[:end]`` when they are all plain attributes."""
-    if end <= 0 or any(link.is_call or link.subscript is not None for link in links[:end]):
-        return None
-    return ".".join(link.name for link in links[:end])
 
 
 @dataclass
@@ -2562,7 +2488,7 @@ class _Translator:
         if not isinstance(item.asname.name, cst.Name):
             raise _Unsupported
         cursor = item.asname.name.value
-        body_source = "".join(_EMPTY.code_for_node(s) for s in block.body.body)
+        body_source = "".join(cst.Module(body=[]).code_for_node(s) for s in block.body.body)
         result = "result" if re.search(r"\bresult\b", body_source) is None else cursor
         renamer = _Renamer(cursor, result)
         lines: list[str] = []
@@ -2577,7 +2503,7 @@ class _Translator:
                 continue
             renamed = statement.visit(renamer)
             assert isinstance(renamed, cst.CSTNode)
-            lines.append(_EMPTY.code_for_node(renamed).rstrip("\n"))
+            lines.append(cst.Module(body=[]).code_for_node(renamed).rstrip("\n"))
         if "description" in body_source:
             self.lossy(f"{cursor}.description has no Result counterpart: read {result}.keys() for the column names")
         self.note(
