@@ -1193,6 +1193,18 @@ EXACT: list[tuple[str, str, str, str]] = [
         "all() or abort(404)",
         "select",
     ),
+    (
+        "chain_over_lines",
+        'Book.objects.all()\n    .order_by("title")\n    .values_list("title", flat=True)',
+        "db.session.scalars(select(Book.title).order_by(Book.title)).all()",
+        "select",
+    ),
+    (
+        "terminal_then_attribute_over_lines",
+        "Book.objects.get(pk=1)\n    .title",
+        "(db.session.execute(select(Book).where(Book.id == 1)).scalar_one()\n    .title)",
+        "get",
+    ),
 ]
 
 # (id, Django code, SQLAlchemy code, a note that says what is approximate)

@@ -181,6 +181,20 @@ class Mapper:
     # ------------------------------------------------------------------ facts
     def map_file(self, facts: FileFacts) -> None:
         ctx = Context(self.structure, self.file_blueprints.get(facts.path))
+        self._start_file(facts)
+        for call in facts.calls:
+            canonical = self._call_canonical(facts, call)
+            if canonical is None:
+                continue
+            how = "decorator" if call.decorates is not None else "call"
+            self._map_site(facts, canonical, how, call.span, call, ctx)
+        for reference in facts.references:
+            canonical = self.index.canonical(reference.path)
+            if canonical is None:
+                continue
+            self._map_site(facts, canonical, "reference", reference.span, None, ctx)
+
+    def _start_file(self, facts: FileFacts) -> None:
         self._folded = []
         # A chain ``A.b(x).c()`` records one call per link, all starting where the chain starts;
         # the longest is the whole query.
@@ -193,17 +207,15 @@ class Mapper:
                 known.span.end_column,
             ):
                 self._chains[start] = call
-        for call in facts.calls:
-            canonical = self.index.canonical(call.callee)
-            if canonical is None:
-                continue
-            how = "decorator" if call.decorates is not None else "call"
-            self._map_site(facts, canonical, how, call.span, call, ctx)
-        for reference in facts.references:
-            canonical = self.index.canonical(reference.path)
-            if canonical is None:
-                continue
-            self._map_site(facts, canonical, "reference", reference.span, None, ctx)
+
+    def _call_canonical(self, facts: FileFacts, call: Call) -> str | None:
+        """The framework API a call uses."""
+        return self.index.canonical(call.callee)
+
+    @property
+    def model_names(self) -> dict[str, str]:
+        """The project's models: qualified name → class name."""
+        return self.data.model_names
 
     def _folded_site(self, facts: FileFacts, canonical: str, span: Span) -> bool:
         """A SQLAlchemy/WTForms name used inside a column, relationship, form field or query."""
@@ -344,7 +356,7 @@ class Mapper:
                 written = ".".join(parts[:i])
                 if written in found:
                     break
-                model = self.data.model_names.get(self.index.resolve_project(f"{facts.module}.{written}"))
+                model = self.model_names.get(self.index.resolve_project(f"{facts.module}.{written}"))
                 if model is not None:
                     found[written] = model
                     break

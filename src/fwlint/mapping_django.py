@@ -19,7 +19,7 @@ from fwlint.link.django_settings import DJANGO_SETTINGS, DjangoSettings, read_se
 from fwlint.link.django_urls import DjangoStructure, build_django_structure
 from fwlint.link.flask_routes import FlaskStructure
 from fwlint.link.index import ProjectIndex
-from fwlint.mapping import NAME_TOKEN, Mapper, MappingResult, TranslatedQuery, _lead, _plural, _with_notes
+from fwlint.mapping import Mapper, MappingResult, TranslatedQuery, _lead, _plural, _with_notes
 from fwlint.report.model import RouteEntry
 from fwlint.rules_engine.catalog import Catalog, Rule
 from fwlint.translate.data_layer import SiteTranslation
@@ -101,34 +101,20 @@ class DjangoMapper(Mapper):
         return units
 
     # ------------------------------------------------------------------ facts
-    def map_file(self, facts: FileFacts) -> None:
-        ctx = Context(self.structure, None)
-        self._folded = []
+    def _start_file(self, facts: FileFacts) -> None:
+        super()._start_file(facts)
         self._declarations = []
-        self._chains = {}
-        for call in facts.calls:
-            start = (call.span.line, call.span.column)
-            known = self._chains.get(start)
-            if known is None or (call.span.end_line, call.span.end_column) > (
-                known.span.end_line,
-                known.span.end_column,
-            ):
-                self._chains[start] = call
-        for call in facts.calls:
-            canonical = (
-                self.index.canonical(call.callee)
-                or self._manager_method(facts, call.callee)
-                or self._queryset_variable(call.callee)
-            )
-            if canonical is None:
-                continue
-            how = "decorator" if call.decorates is not None else "call"
-            self._map_site(facts, canonical, how, call.span, call, ctx)
-        for reference in facts.references:
-            canonical = self.index.canonical(reference.path)
-            if canonical is None:
-                continue
-            self._map_site(facts, canonical, "reference", reference.span, None, ctx)
+
+    def _call_canonical(self, facts: FileFacts, call: Call) -> str | None:
+        return (
+            self.index.canonical(call.callee)
+            or self._manager_method(facts, call.callee)
+            or self._queryset_variable(call.callee)
+        )
+
+    @property
+    def model_names(self) -> dict[str, str]:
+        return self.django.model_names
 
     def _manager_method(self, facts: FileFacts | None, callee: str) -> str | None:
         """``Book.published.recent()`` on a manager the linker cannot follow (``QuerySet.as_manager()``,
@@ -279,20 +265,6 @@ class DjangoMapper(Mapper):
         callee = ".".join(part for part in parts[max(start, 0) :] if part != "<locals>")
         code = callee + ("" if call.bare else "(" + ", ".join(arguments) + ")")
         return "@" + code if call.decorates is not None else code
-
-    def _models_in(self, facts: FileFacts, code: str) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for token in set(NAME_TOKEN.findall(code)):
-            parts = token.split(".")
-            for i in range(len(parts), 0, -1):
-                written = ".".join(parts[:i])
-                if written in found:
-                    break
-                model = self.django.model_names.get(self.index.resolve_project(f"{facts.module}.{written}"))
-                if model is not None:
-                    found[written] = model
-                    break
-        return found
 
     # --------------------------------------------------------------- structure
     def map_settings(self, files: dict[str, FileFacts]) -> None:
