@@ -1135,7 +1135,7 @@ EXACT: list[tuple[str, str, str, str]] = [
         'cursor.execute("UPDATE book SET price = 0 WHERE id = %s", [pk])',
         'cursor = db.session.execute(text("UPDATE book SET price = 0 WHERE id = :p0"), {"p0": pk})\n'
         "db.session.commit()",
-        "write",
+        "raw",
     ),
     (
         "cursor_no_params",
@@ -1147,14 +1147,14 @@ EXACT: list[tuple[str, str, str, str]] = [
         "cursor_chained",
         'connection.cursor().execute("DELETE FROM loan WHERE fee = %s", (0,))',
         'db.session.execute(text("DELETE FROM loan WHERE fee = :p0"), {"p0": 0})\ndb.session.commit()',
-        "write",
+        "raw",
     ),
     (
         "cursor_executemany",
         'cursor.executemany("INSERT INTO genre (name) VALUES (%s)", [("a",), ("b",)])',
         'db.session.execute(text("INSERT INTO genre (name) VALUES (:p0)"), [{"p0": row[0]} for row in [("a",), '
         '("b",)]])\ndb.session.commit()',
-        "write",
+        "raw",
     ),
     (
         "cursor_block",
@@ -1168,7 +1168,7 @@ EXACT: list[tuple[str, str, str, str]] = [
         "cursor_block_result_name",
         'with connection.cursor() as c:\n    c.execute("UPDATE book SET price = 0")\n    result = c.rowcount',
         'c = db.session.execute(text("UPDATE book SET price = 0"))\nresult = c.rowcount\ndb.session.commit()',
-        "write",
+        "raw",
     ),
     ("atomic_context", "transaction.atomic()", "db.session.begin()", "transaction"),
     ("atomic_decorator", "@transaction.atomic", "db.session.begin()", "transaction"),

@@ -58,39 +58,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from fwlint.translate.call_chains import (
-    Link as _Link,
-)
-from fwlint.translate.call_chains import (
-    Unsupported as _Unsupported,
-)
-from fwlint.translate.call_chains import (
-    argument_source as _arg_src,
-)
-from fwlint.translate.call_chains import (
-    dotted as _dotted,
-)
-from fwlint.translate.call_chains import (
-    flatten as _flatten,
-)
-from fwlint.translate.call_chains import (
-    keyword as _keyword,
-)
-from fwlint.translate.call_chains import (
-    plain_prefix as _plain_prefix,
-)
-from fwlint.translate.call_chains import (
-    positional as _positional,
-)
-from fwlint.translate.call_chains import (
-    python_string as _pystr,
-)
-from fwlint.translate.call_chains import (
-    snake_case as _snake,
-)
-from fwlint.translate.call_chains import (
-    source as _src,
-)
+from fwlint.translate import call_chains as chains
 
 # ---------------------------------------------------------------------------- public API
 
@@ -118,12 +86,12 @@ def translate_query(
     """
     try:
         node, target = _parse(code)
-    except _Unsupported:
+    except chains.Unsupported:
         return None
     translator = _Translator(models, target, relations or {})
     try:
         result = translator.translate(node)
-    except (_Unsupported, RecursionError):  # RecursionError: absurdly deep nesting, not a query to port
+    except (chains.Unsupported, RecursionError):  # RecursionError: absurdly deep nesting, not a query to port
         return None
     if "aliased(" in code:
         translator.lossy("aliased() entities have no Django counterpart: their columns were read as plain values")
@@ -199,7 +167,7 @@ REGEX_SPECIALS = set(".^$*+?{}[]\\|()")
 
 def _expr_src(node: cst.BaseExpression) -> str:
     """The source of an expression, with a call's bare generator argument parenthesized."""
-    code = _src(node)
+    code = chains.source(node)
     return f"({code})" if isinstance(node, cst.GeneratorExp) and not node.lpar else code
 
 
@@ -214,7 +182,7 @@ def _last_name(node: cst.BaseExpression) -> str | None:
 
 def _function(node: cst.BaseExpression) -> str | None:
     """The function name of a call on a plain name or module path (``sa.or_(...)`` → ``or_``)."""
-    if not isinstance(node, cst.Call) or _dotted(node.func) is None:
+    if not isinstance(node, cst.Call) or chains.dotted(node.func) is None:
         return None
     return _last_name(node.func)
 
@@ -223,7 +191,7 @@ def _sql_function(node: cst.BaseExpression) -> str | None:
     """``count`` for ``func.count(...)``/``sa.func.count(...)``, else None."""
     if not isinstance(node, cst.Call) or not isinstance(node.func, cst.Attribute):
         return None
-    owner = _dotted(node.func.value)
+    owner = chains.dotted(node.func.value)
     if owner is None or owner.rsplit(".", 1)[-1] != "func":
         return None
     return node.func.attr.value.lower()
@@ -249,7 +217,7 @@ def _is_bool(node: cst.BaseExpression) -> bool:
 
 def _relation_matches(relation: str, model: str) -> bool:
     """Whether a relationship name plausibly points at ``model`` (``posts`` → Post)."""
-    names = {model.lower(), _snake(model)}
+    names = {model.lower(), chains.snake_case(model)}
     forms = {n + suffix for n in names for suffix in ("", "s", "es", "_set", "_list")}
     return relation in forms
 
@@ -280,7 +248,7 @@ def _parse(code: str) -> tuple[cst.BaseExpression, str | None]:
     """The expression to translate and, for ``x = <query>``, the assignment target."""
     text = code.strip()
     if not text:
-        raise _Unsupported
+        raise chains.Unsupported
     try:
         return cst.parse_expression(text), None
     except cst.ParserSyntaxError:
@@ -288,18 +256,18 @@ def _parse(code: str) -> tuple[cst.BaseExpression, str | None]:
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        raise _Unsupported from error
+        raise chains.Unsupported from error
     if len(module.body) != 1 or not isinstance(module.body[0], cst.SimpleStatementLine):
-        raise _Unsupported
+        raise chains.Unsupported
     statement = module.body[0].body
     if len(statement) != 1:
-        raise _Unsupported
+        raise chains.Unsupported
     small = statement[0]
     if isinstance(small, cst.Assign) and len(small.targets) == 1:
-        return small.value, _src(small.targets[0].target)
+        return small.value, chains.source(small.targets[0].target)
     if isinstance(small, cst.Expr):
         return small.value, None
-    raise _Unsupported
+    raise chains.Unsupported
 
 
 # --------------------------------------------------------------------------- conditions
@@ -555,7 +523,7 @@ class _Translator:
     # ------------------------------------------------------------------ models and columns
     def model(self, node: cst.BaseExpression) -> str | None:
         """The Django model for a model reference."""
-        name = _dotted(node)
+        name = chains.dotted(node)
         return None if name is None else self.models.get(name)
 
     def column(self, node: cst.BaseExpression) -> tuple[str, str] | None:
@@ -588,7 +556,7 @@ class _Translator:
         path = self.path(column[0], column[1], scope, filtering=filtering)
         if path is None:
             self.lossy(
-                f"`{_src(node)}` belongs to {column[0]}, which the query does not join: "
+                f"`{chains.source(node)}` belongs to {column[0]}, which the query does not join: "
                 "write the relation lookup (`<relation>__<field>`) by hand"
             )
         return path
@@ -615,19 +583,21 @@ class _Translator:
         if path is not None:
             return f'F("{path}")'
         if _sql_function(node) is not None or _function(node) in ("literal_column", "text", "cast", "case"):
-            self.lossy(f"The SQL expression `{_src(node)}` was kept as written: use the matching Django expression")
-            return _src(node)
+            self.lossy(
+                f"The SQL expression `{chains.source(node)}` was kept as written: use the matching Django expression"
+            )
+            return chains.source(node)
         rewritten = node.visit(_ColumnsToF(self, scope))
         if isinstance(rewritten, cst.BaseExpression):
-            return _src(rewritten)
-        return _src(node)
+            return chains.source(rewritten)
+        return chains.source(node)
 
     # ------------------------------------------------------------------ entry point
     def translate(self, node: cst.BaseExpression) -> _Result:
         """Dispatch on the receiver of the chain."""
-        links = _flatten(node)
+        links = chains.flatten(node)
         for end in range(1, len(links)):
-            prefix = _plain_prefix(links, end)
+            prefix = chains.plain_prefix(links, end)
             if prefix is None:
                 break
             if prefix in self.models and links[end].name == "query" and not links[end].is_call:
@@ -641,12 +611,12 @@ class _Translator:
                 return self.session(links, index + 1)
         return self.standalone(links, node)
 
-    def standalone(self, links: list[_Link], node: cst.BaseExpression) -> _Result:
+    def standalone(self, links: list[chains.Link], node: cst.BaseExpression) -> _Result:
         """``db.paginate(...)``/``db.*_or_404``, ``<x>.execute(text(...))`` and 2.0 statements."""
         for index, link in enumerate(links):
             if not link.is_call:
                 continue
-            if index > 0 and _plain_prefix(links, index) is not None:
+            if index > 0 and chains.plain_prefix(links, index) is not None:
                 if link.name in ("paginate", "get_or_404", "first_or_404", "one_or_404"):
                     return self.db_helper(link, links[index + 1 :])
                 if link.name == "execute" and link.args and _function(link.args[0].value) == "text":
@@ -654,11 +624,11 @@ class _Translator:
             break
         statement = self.statement(node)
         if statement is None:
-            raise _Unsupported
+            raise chains.Unsupported
         return statement
 
     # ------------------------------------------------------------------ session operations
-    def session(self, links: list[_Link], index: int) -> _Result:
+    def session(self, links: list[chains.Link], index: int) -> _Result:
         """``<...>.session.<op>(...)``: queries, reads, writes and transaction control."""
         op = links[index]
         rest = links[index + 1 :]
@@ -666,7 +636,7 @@ class _Translator:
             self.note("Django never autoflushes: the block needs no context manager and can be dedented")
             return _Result("nullcontext()", "transaction")
         if not op.is_call:
-            raise _Unsupported
+            raise chains.Unsupported
         assert op.args is not None
         if op.name == "query":
             return self.session_query(op.args, rest)
@@ -678,24 +648,24 @@ class _Translator:
             return self.transaction(op.name, op.args)
         if op.name in SESSION_WRITES:
             return self.write_op(op.name, op.args)
-        raise _Unsupported
+        raise chains.Unsupported
 
-    def session_query(self, args: Sequence[cst.Arg], rest: list[_Link]) -> _Result:
+    def session_query(self, args: Sequence[cst.Arg], rest: list[chains.Link]) -> _Result:
         """``session.query(*entities)...``."""
-        entities = _positional(args)
+        entities = chains.positional(args)
         if not entities:
-            raise _Unsupported
+            raise chains.Unsupported
         exists = self.exists_entity(entities[0]) if len(entities) == 1 else None
         if exists is not None:
             return self.exists_terminal(exists, rest)
         model = self.primary_model(entities, rest)
         if model is None:
-            raise _Unsupported
+            raise chains.Unsupported
         query = _Query(model=model, legacy=True, entity_nodes=list(entities))
         self.safe = f"{model}.objects.all()"
         return self.chain(query, rest, legacy=True)
 
-    def primary_model(self, entities: Sequence[cst.BaseExpression], rest: Sequence[_Link]) -> str | None:
+    def primary_model(self, entities: Sequence[cst.BaseExpression], rest: Sequence[chains.Link]) -> str | None:
         """The model a list of selected entities is about (select_from() wins for func.count())."""
         for link in rest:
             if link.name == "select_from" and link.args:
@@ -719,24 +689,24 @@ class _Translator:
         node.visit(finder)
         return finder.found
 
-    def session_get(self, op: _Link, rest: list[_Link]) -> _Result:
+    def session_get(self, op: chains.Link, rest: list[chains.Link]) -> _Result:
         """``session.get(Model, pk)`` → ``filter(pk=pk).first()``; ``get_one`` → ``get(pk=pk)``."""
         assert op.args is not None
-        values = _positional(op.args)
+        values = chains.positional(op.args)
         if len(values) < 2:
-            raise _Unsupported
+            raise chains.Unsupported
         model = self.model(values[0])
         if model is None:
-            raise _Unsupported
+            raise chains.Unsupported
         query = _Query(model=model, legacy=False)
-        options = _keyword(op.args, "options")
+        options = chains.keyword(op.args, "options")
         if isinstance(options, (cst.List, cst.Tuple)):
             self.options(query, [e.value for e in options.elements])
-        if _keyword(op.args, "with_for_update") is not None:
+        if chains.keyword(op.args, "with_for_update") is not None:
             query.for_update = ""
             self.note("select_for_update() must run inside transaction.atomic()")
         base = self.emit(query, "objects", bare=True)
-        ident = _src(values[1])
+        ident = chains.source(values[1])
         if op.name == "get_one":
             self.note("get() raises Model.DoesNotExist where get_one() raised NoResultFound")
             return self.trailing(_Result(f"{base}.get(pk={ident})", "read"), rest)
@@ -778,9 +748,9 @@ class _Translator:
 
     def write_op(self, name: str, args: Sequence[cst.Arg]) -> _Result:
         """add/add_all/delete/merge/refresh/expire/bulk_* → model instance methods."""
-        values = _positional(args)
+        values = chains.positional(args)
         if not values:
-            raise _Unsupported
+            raise chains.Unsupported
         target = values[0]
         code = _expr_src(target)
         if name == "add":
@@ -805,9 +775,9 @@ class _Translator:
             return self.bulk_insert(values)
         self.lossy("bulk_update_mappings() has no direct equivalent: update by pk or use bulk_update()")
         model = self.model(target)
-        rows = _src(values[1]) if len(values) > 1 else "rows"
+        rows = chains.source(values[1]) if len(values) > 1 else "rows"
         if model is None:
-            raise _Unsupported
+            raise chains.Unsupported
         return _Result(f'for row in {rows}:\n    {model}.objects.filter(pk=row["id"]).update(**row)', "write")
 
     def add(self, target: cst.BaseExpression) -> _Result:
@@ -816,50 +786,50 @@ class _Translator:
         if isinstance(target, cst.Call):
             model = self.model(target.func)
             if model is not None:
-                arguments = ", ".join(_arg_src(a) for a in target.args)
+                arguments = ", ".join(chains.argument_source(a) for a in target.args)
                 return _Result(f"{model}.objects.create({arguments})", "write")
-        return _Result(f"{_src(target)}.save()", "write")
+        return _Result(f"{chains.source(target)}.save()", "write")
 
     def refresh(self, name: str, code: str, args: Sequence[cst.Arg]) -> _Result:
         """``refresh(obj[, names])``/``expire(obj)`` → ``obj.refresh_from_db(fields=...)``."""
-        fields = _keyword(args, "attribute_names")
-        positional = _positional(args)
+        fields = chains.keyword(args, "attribute_names")
+        positional = chains.positional(args)
         if fields is None and len(positional) > 1:
             fields = positional[1]
         if name == "expire":
             self.note("refresh_from_db() reloads at once; expire() reloaded lazily on next access")
-        suffix = f"fields={_src(fields)}" if fields is not None else ""
+        suffix = f"fields={chains.source(fields)}" if fields is not None else ""
         return _Result(f"{code}.refresh_from_db({suffix})", "read")
 
     def bulk_insert(self, values: Sequence[cst.BaseExpression]) -> _Result:
         """``bulk_insert_mappings(Model, rows)`` → ``bulk_create``."""
         model = self.model(values[0])
         if model is None or len(values) < 2:
-            raise _Unsupported
+            raise chains.Unsupported
         self.note("bulk_create() skips save() and signals, like bulk_insert_mappings()")
-        rows = _src(values[1])
+        rows = chains.source(values[1])
         return _Result(f"{model}.objects.bulk_create([{model}(**row) for row in {rows}])", "write")
 
     # ------------------------------------------------------------------ db.paginate / db.*_or_404
-    def db_helper(self, op: _Link, rest: list[_Link]) -> _Result:
+    def db_helper(self, op: chains.Link, rest: list[chains.Link]) -> _Result:
         """``db.paginate(stmt)``, ``db.get_or_404(M, pk)``, ``db.first_or_404(stmt)``, ``db.one_or_404(stmt)``."""
         assert op.args is not None
-        values = _positional(op.args)
+        values = chains.positional(op.args)
         if not values:
-            raise _Unsupported
+            raise chains.Unsupported
         if op.name == "get_or_404":
             model = self.model(values[0])
             if model is None or len(values) < 2:
-                raise _Unsupported
+                raise chains.Unsupported
             query = _Query(model=model, legacy=False)
-            options = _keyword(op.args, "options")
+            options = chains.keyword(op.args, "options")
             if isinstance(options, (cst.List, cst.Tuple)):
                 self.options(query, [e.value for e in options.elements])
             self.note_description(op.args)
-            return self.trailing(self.get_or_404(query, _src(values[1])), rest)
+            return self.trailing(self.get_or_404(query, chains.source(values[1])), rest)
         statement = self.select_query(values[0]) or self.variable_query(values[0])
         if statement is None:
-            raise _Unsupported
+            raise chains.Unsupported
         self.note_description(op.args)
         if op.name == "paginate":
             return self.trailing(self.paginate(statement, op.args, positional_page=False), rest, pagination=True)
@@ -869,21 +839,21 @@ class _Translator:
 
     def note_description(self, args: Sequence[cst.Arg]) -> None:
         """The 404 ``description=`` has no place in get_object_or_404()."""
-        if _keyword(args, "description") is not None:
+        if chains.keyword(args, "description") is not None:
             self.note("The 404 description is not passed on: raise Http404(message) to keep it")
 
     # ------------------------------------------------------------------ execute / scalars / scalar
-    def execute(self, op: _Link, rest: list[_Link]) -> _Result:
+    def execute(self, op: chains.Link, rest: list[chains.Link]) -> _Result:
         """``session.execute(stmt, params)``, ``session.scalars(stmt)``, ``session.scalar(stmt)``."""
         assert op.args is not None
-        values = _positional(op.args)
+        values = chains.positional(op.args)
         if not values:
-            raise _Unsupported
+            raise chains.Unsupported
         stmt = values[0]
-        params = _src(values[1]) if len(values) > 1 else None
+        params = chains.source(values[1]) if len(values) > 1 else None
         if _function(stmt) == "text" or self.text_call(stmt) is not None:
             return self.raw_execute(stmt, params, op.name, rest)
-        heads = [link for link in _flatten(stmt) if link.is_call] if _safe_flatten(stmt) else []
+        heads = [link for link in chains.flatten(stmt) if link.is_call] if _safe_flatten(stmt) else []
         if heads and heads[0].name == "insert" and len(heads) == 1 and params is not None:
             model = self.model(heads[0].args[0].value) if heads[0].args else None
             if model is not None:
@@ -897,12 +867,14 @@ class _Translator:
             return write
         query = self.select_query(stmt) or self.variable_query(stmt)
         if query is None:
-            raise _Unsupported
+            raise chains.Unsupported
         if query.raw_sql is not None:
             query.raw_sql.params = params or query.raw_sql.params
             return self.raw_model(query, rest)
         if query.exists is not None:
-            return self.exists_terminal(query.exists, rest if op.name == "execute" else [_Link("scalar", (), stmt)])
+            return self.exists_terminal(
+                query.exists, rest if op.name == "execute" else [chains.Link("scalar", (), stmt)]
+            )
         mode = {"execute": "rows", "scalars": "scalars", "scalar": "scalar"}[op.name]
         return self.result_chain(query, mode, rest)
 
@@ -910,11 +882,11 @@ class _Translator:
         """A statement held in a variable (``stmt``, ``query.limit(20)``): assume it now holds the QuerySet."""
         if not _safe_flatten(node):
             return None
-        links = _flatten(node)
+        links = chains.flatten(node)
         end = 0
         while end < len(links) and not links[end].is_call and links[end].subscript is None:
             end += 1
-        name = _plain_prefix(links, end)
+        name = chains.plain_prefix(links, end)
         rest = links[end:]
         if name is None or name in self.models or any(link.name not in _BUILDERS for link in rest):
             return None
@@ -926,7 +898,7 @@ class _Translator:
             self.note(f"order_by() replaces any ordering `{name}` has; SQLAlchemy's order_by() added to it")
         return query
 
-    def result_chain(self, query: _Query, mode: str, rest: list[_Link]) -> _Result:
+    def result_chain(self, query: _Query, mode: str, rest: list[chains.Link]) -> _Result:
         """Result methods after execute()/scalars()/scalar(): scalars(), all(), first(), one(), ..."""
         index = 0
         while index < len(rest) and rest[index].name in ("scalars", "unique", "tuples", "mappings"):
@@ -949,7 +921,9 @@ class _Translator:
             return self.trailing(self.scalar(query, name), after)
         if name == "yield_per" and terminal.args:
             code = self.emit(query, "objects" if query.entity else "flat", bare=True)
-            return self.trailing(_Result(f"{code}.iterator(chunk_size={_arg_src(terminal.args[0])})", "read"), after)
+            return self.trailing(
+                _Result(f"{code}.iterator(chunk_size={chains.argument_source(terminal.args[0])})", "read"), after
+            )
         shape = "flat" if mode == "scalars" else ("mappings" if mode == "mappings" else "rows")
         if name in ("all", "fetchall"):
             return self.trailing(self.listing(query, shape), after)
@@ -959,7 +933,7 @@ class _Translator:
             return self.trailing(self.one(query, shape), after)
         if name == "one_or_none":
             return self.trailing(self.one_or_none(query, shape), after)
-        raise _Unsupported
+        raise chains.Unsupported
 
     def result_object(self, query: _Query, mode: str) -> _Result:
         """An un-terminated Result: the QuerySet iterates the same way."""
@@ -971,17 +945,17 @@ class _Translator:
         """``text("...")`` or ``text("...").bindparams(x=1)`` as raw SQL."""
         params: str | None = None
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "bindparams":
-            pairs = [(a.keyword.value, _src(a.value)) for a in node.args if a.keyword is not None]
-            params = "{" + ", ".join(f"{_pystr(k)}: {v}" for k, v in pairs) + "}"
+            pairs = [(a.keyword.value, chains.source(a.value)) for a in node.args if a.keyword is not None]
+            params = "{" + ", ".join(f"{chains.python_string(k)}: {v}" for k, v in pairs) + "}"
             node = node.func.value
         if _function(node) != "text" or not isinstance(node, cst.Call) or not node.args:
             return None
         literal = _string(node.args[0].value)
         if literal is None:
             self.lossy("The SQL text is not a literal: rewrite its :name parameters as %(name)s by hand")
-            return _RawSql(_src(node.args[0].value), params, [], literal=False)
+            return _RawSql(chains.source(node.args[0].value), params, [], literal=False)
         binds = [m.group(1) for m in BIND_PARAM.finditer(literal)]
-        return _RawSql(_pystr(literal), params, binds, literal=True)
+        return _RawSql(chains.python_string(literal), params, binds, literal=True)
 
     def django_sql(self, raw: _RawSql, *, percent: bool) -> str:
         """The SQL literal with :name → %(name)s (and % doubled when Django formats the string)."""
@@ -993,13 +967,13 @@ class _Translator:
         if raw.binds:
             self.note("SQL parameters changed from :name to %(name)s (Django's pyformat style)")
         text = BIND_PARAM.sub(lambda m: f"%({m.group(1)})s", text).replace("\\:", ":")
-        return _pystr(text)
+        return chains.python_string(text)
 
-    def raw_execute(self, stmt: cst.BaseExpression, params: str | None, op: str, rest: list[_Link]) -> _Result:
+    def raw_execute(self, stmt: cst.BaseExpression, params: str | None, op: str, rest: list[chains.Link]) -> _Result:
         """``execute(text(...), params)`` → ``with connection.cursor() as cursor: ...``."""
         raw = self.text_call(stmt)
         if raw is None:
-            raise _Unsupported
+            raise chains.Unsupported
         params = params or raw.params
         if raw.binds and params is None:
             self.lossy("The SQL has :name parameters but no values were passed here")
@@ -1013,7 +987,7 @@ class _Translator:
             self.note("Rows come back as plain tuples; column names are in cursor.description")
         return _Result("\n".join(lines), "raw")
 
-    def fetch_lines(self, op: str, rest: list[_Link]) -> list[str]:
+    def fetch_lines(self, op: str, rest: list[chains.Link]) -> list[str]:
         """Statements reading the cursor for the Result methods that followed execute()."""
         names = [link.name for link in rest]
         if op == "scalar" or names[:1] in (["scalar"], ["scalar_one"], ["scalar_one_or_none"]):
@@ -1038,14 +1012,14 @@ class _Translator:
             return [f"{self.target} = cursor.fetchall()"]
         return []
 
-    def raw_model(self, query: _Query, rest: list[_Link]) -> _Result:
+    def raw_model(self, query: _Query, rest: list[chains.Link]) -> _Result:
         """``select(M).from_statement(text(...))`` → ``M.objects.raw(sql, params)``."""
         raw = query.raw_sql
         assert raw is not None
         for link in rest:
             if link.name == "params" and link.args:
-                pairs = [(a.keyword.value, _src(a.value)) for a in link.args if a.keyword is not None]
-                raw.params = "{" + ", ".join(f"{_pystr(k)}: {v}" for k, v in pairs) + "}"
+                pairs = [(a.keyword.value, chains.source(a.value)) for a in link.args if a.keyword is not None]
+                raw.params = "{" + ", ".join(f"{chains.python_string(k)}: {v}" for k, v in pairs) + "}"
         rest = [link for link in rest if link.name != "params"]
         sql = self.django_sql(raw, percent=True)
         params = f", {raw.params}" if raw.params else ""
@@ -1093,9 +1067,9 @@ class _Translator:
         """A ``_Query`` for ``select(...)...``, ``session.query(...)...``, ``Model.query...`` or ``exists()...``."""
         if not _safe_flatten(node):
             return None
-        links = _flatten(node)
+        links = chains.flatten(node)
         for end in range(1, len(links)):
-            prefix = _plain_prefix(links, end)
+            prefix = chains.plain_prefix(links, end)
             if prefix is None:
                 break
             if prefix in self.models and links[end].name == "query" and not links[end].is_call:
@@ -1103,7 +1077,7 @@ class _Translator:
                 self.build(query, links[end + 1 :])
                 return query
             if links[end].name == "query" and links[end].is_call and prefix.rsplit(".", 1)[-1] == "session":
-                entities = _positional(links[end].args or ())
+                entities = chains.positional(links[end].args or ())
                 model = self.primary_model(entities, links[end + 1 :])
                 if model is None:
                     return None
@@ -1112,17 +1086,17 @@ class _Translator:
                 return query
         for index, link in enumerate(links):
             if link.is_call and link.name in ("select", "exists"):
-                if index and _plain_prefix(links, index) is None:
+                if index and chains.plain_prefix(links, index) is None:
                     return None
                 return self.select_statement(link, links[index + 1 :])
             if link.is_call or link.subscript is not None:
                 return None
         return None
 
-    def select_statement(self, head: _Link, rest: list[_Link]) -> _Query | None:
+    def select_statement(self, head: chains.Link, rest: list[chains.Link]) -> _Query | None:
         """``select(*entities)...`` or ``exists().where(...)``."""
         assert head.args is not None
-        entities = _positional(head.args)
+        entities = chains.positional(head.args)
         if head.name == "exists":
             model = self.primary_model(entities, rest)
             if model is None:
@@ -1142,14 +1116,14 @@ class _Translator:
         self.build(query, rest)
         return query
 
-    def write_statement(self, node: cst.BaseExpression, rest: list[_Link]) -> _Result | None:
+    def write_statement(self, node: cst.BaseExpression, rest: list[chains.Link]) -> _Result | None:
         """``update(M).where(...).values(...)``, ``delete(M).where(...)``, ``insert(M).values(...)``."""
         if not _safe_flatten(node):
             return None
-        links = _flatten(node)
+        links = chains.flatten(node)
         for index, link in enumerate(links):
             if link.is_call and link.name in ("update", "delete", "insert"):
-                if index and _plain_prefix(links, index) is None:
+                if index and chains.plain_prefix(links, index) is None:
                     return None
                 if not link.args or self.model(link.args[0].value) is None:
                     return None
@@ -1166,12 +1140,12 @@ class _Translator:
                 return None
         return None
 
-    def update_delete(self, model: str, name: str, links: list[_Link]) -> _Result:
+    def update_delete(self, model: str, name: str, links: list[chains.Link]) -> _Result:
         """``update(M)...`` / ``delete(M)...`` statements → ``qs.update()`` / ``qs.delete()``."""
         query = _Query(model=model, legacy=False)
         values: list[tuple[str, str]] = []
         scope = _Scope(query)
-        kept: list[_Link] = []
+        kept: list[chains.Link] = []
         for link in links:
             if link.name == "values" and link.args is not None:
                 values.extend(self.assignments(link.args, scope))
@@ -1196,7 +1170,7 @@ class _Translator:
     def update_code(self, base: str, values: list[tuple[str, str]]) -> _Result:
         """``qs.update(**values)`` with its notes."""
         if not values:
-            raise _Unsupported
+            raise chains.Unsupported
         self.note("update() runs no save() or signals and skips auto_now fields; SQLAlchemy's onupdate= did run")
         return _Result(f"{base}.update({_kwargs(values)})", "write")
 
@@ -1207,35 +1181,35 @@ class _Translator:
             if arg.keyword is not None:
                 pairs.append((arg.keyword.value, self.value(arg.value, scope)))
             elif arg.star == "**":
-                pairs.append(("**", _src(arg.value)))
+                pairs.append(("**", chains.source(arg.value)))
             elif isinstance(arg.value, cst.Dict):
                 for element in arg.value.elements:
                     if not isinstance(element, cst.DictElement):
-                        pairs.append(("**", _src(element.value)))
+                        pairs.append(("**", chains.source(element.value)))
                         continue
                     key = _string(element.key)
                     column = self.column(element.key)
                     if column is not None:
                         key = column[1]
                     if key is None or not _is_simple_name(key):
-                        raise _Unsupported
+                        raise chains.Unsupported
                     pairs.append((key, self.value(element.value, scope)))
             else:
-                pairs.append(("**", _src(arg.value)))
+                pairs.append(("**", chains.source(arg.value)))
         return pairs
 
-    def insert(self, model: str, links: list[_Link]) -> _Result:
+    def insert(self, model: str, links: list[chains.Link]) -> _Result:
         """``insert(M).values(...)`` → ``create()``/``bulk_create()``."""
         rows: str | None = None
         pairs: list[tuple[str, str]] = []
         ignore = False
         for link in links:
             if link.name == "values" and link.args is not None:
-                values = _positional(link.args)
+                values = chains.positional(link.args)
                 if len(values) == 1 and isinstance(values[0], cst.List):
                     rows = self.insert_rows(model, values[0])
                 elif len(values) == 1 and not isinstance(values[0], cst.Dict):
-                    rows = f"[{model}(**row) for row in {_src(values[0])}]"
+                    rows = f"[{model}(**row) for row in {chains.source(values[0])}]"
                 else:
                     pairs.extend(self.assignments(link.args, _Scope(_Query(model=model, legacy=False))))
             elif link.name in ("on_conflict_do_nothing", "prefix_with"):
@@ -1264,7 +1238,7 @@ class _Translator:
                 pairs = self.assignments([cst.Arg(value)], scope)
                 items.append(f"{model}({_kwargs(pairs)})")
             else:
-                items.append(f"{model}(**{_src(value)})")
+                items.append(f"{model}(**{chains.source(value)})")
         return "[" + ", ".join(items) + "]"
 
     # ------------------------------------------------------------------ exists
@@ -1272,36 +1246,36 @@ class _Translator:
         """The query inside ``<query>.exists()`` or ``exists().where(...)``."""
         if not _safe_flatten(node):
             return None
-        links = _flatten(node)
+        links = chains.flatten(node)
         if links[-1].name == "exists" and links[-1].args is not None and len(links) > 1:
             inner = _strip_last_call(node)
             if inner is None:
                 return None
             return self.select_query(inner)
         if (links[0].name == "exists" and links[0].is_call) or (
-            len(links) > 1 and links[1].name == "exists" and links[1].is_call and _plain_prefix(links, 1)
+            len(links) > 1 and links[1].name == "exists" and links[1].is_call and chains.plain_prefix(links, 1)
         ):
             query = self.select_query(node)
             return query.exists if query is not None else None
         return None
 
-    def exists_terminal(self, inner: _Query, rest: list[_Link]) -> _Result:
+    def exists_terminal(self, inner: _Query, rest: list[chains.Link]) -> _Result:
         """Reading an EXISTS query (``scalar()``) → ``qs.exists()``."""
         names = [link.name for link in rest if link.is_call]
         if names[:1] in (["scalar"], ["scalar_one"], ["first"], ["one"]) or not names:
             if names[:1] == ["first"] or names[:1] == ["one"]:
                 self.note("exists() returns a bool, not a one-column row")
             return _Result(self.emit(inner, "objects", bare=True) + ".exists()", "read")
-        raise _Unsupported
+        raise chains.Unsupported
 
     # ------------------------------------------------------------------ chains
-    def chain(self, query: _Query, links: list[_Link], *, legacy: bool) -> _Result:
+    def chain(self, query: _Query, links: list[chains.Link], *, legacy: bool) -> _Result:
         """Builder methods, then the terminal of a legacy Query."""
         position = next((i for i, link in enumerate(links) if link.name in _LEGACY_TERMINALS), len(links))
         if position < len(links) and links[position].name == "from_statement":
             self.build(query, links[: position + 1])
             if query.raw_sql is None:
-                raise _Unsupported
+                raise chains.Unsupported
             return self.raw_model(query, links[position + 1 :])
         self.build(query, links[:position])
         if position == len(links):
@@ -1310,11 +1284,11 @@ class _Translator:
         after = links[position + 1 :]
         return self.legacy_terminal(query, terminal, after)
 
-    def legacy_terminal(self, query: _Query, terminal: _Link, after: list[_Link]) -> _Result:
+    def legacy_terminal(self, query: _Query, terminal: chains.Link, after: list[chains.Link]) -> _Result:
         """The method that ends a legacy Query chain (all, first, count, paginate, ...)."""
         name = terminal.name
         args = terminal.args or ()
-        values = _positional(args)
+        values = chains.positional(args)
         if name == "all":
             return self.trailing(self.listing(query, "rows"), after)
         if name == "first":
@@ -1333,10 +1307,10 @@ class _Translator:
         if name == "get" and values:
             base = self.emit(query, "objects", bare=True)
             self.note_get()
-            return self.trailing(_Result(f"{base}.filter(pk={_src(values[0])}).first()", "read"), after)
+            return self.trailing(_Result(f"{base}.filter(pk={chains.source(values[0])}).first()", "read"), after)
         if name == "get_or_404" and values:
             self.note_description(args)
-            return self.trailing(self.get_or_404(query, _src(values[0])), after)
+            return self.trailing(self.get_or_404(query, chains.source(values[0])), after)
         if name == "first_or_404":
             self.note_description(args)
             return self.trailing(self.first_or_404(query, "rows"), after)
@@ -1357,11 +1331,11 @@ class _Translator:
             self.lossy(f"`{name}` became the QuerySet itself: use Subquery(qs.values(...)) or `field__in=qs`")
             return self.trailing(_Result(self.emit(query, "values"), "read"), after)
         if name == "yield_per" and values:
-            code = self.emit(query, "objects", bare=True) + f".iterator(chunk_size={_src(values[0])})"
+            code = self.emit(query, "objects", bare=True) + f".iterator(chunk_size={chains.source(values[0])})"
             return self.trailing(_Result(code, "read"), after)
-        raise _Unsupported
+        raise chains.Unsupported
 
-    def build(self, query: _Query, links: list[_Link]) -> None:
+    def build(self, query: _Query, links: list[chains.Link]) -> None:
         """Apply builder methods (filters, joins, ordering, options, limits) to ``query``."""
         for position, link in enumerate(links):
             if link.name in ("join", "outerjoin", "join_from") and link.args is not None:
@@ -1397,7 +1371,7 @@ class _Translator:
             label = _string(node.args[0].value) if node.args else None
             node = node.func.value
         condition: str | None = None
-        source = _src(node)
+        source = chains.source(node)
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "filter":
             inner = node.func.value
             if _sql_function(inner) is not None and len(node.args) == 1:
@@ -1415,11 +1389,11 @@ class _Translator:
             query.distinct = []
         path = self.column_path(node, scope)
         if path is None:
-            self.lossy(f"The selected expression `{_src(node)}` was not translated")
+            self.lossy(f"The selected expression `{chains.source(node)}` was not translated")
             return
         if label is not None:
             self.note(f"The row field `{label}` is called `{path}` in values_list()")
-        query.items.append(_Item("column", path, _pystr(path), _src(node)))
+        query.items.append(_Item("column", path, chains.python_string(path), chains.source(node)))
 
     def aggregate_entity(
         self,
@@ -1437,14 +1411,14 @@ class _Translator:
                 query.count_star = True
                 return
             where = f", filter={condition}" if condition else ""
-            _add_aggregate(query, _Item("aggregate", label or "count", f'Count("*"{where})', _src(node)))
+            _add_aggregate(query, _Item("aggregate", label or "count", f'Count("*"{where})', chains.source(node)))
             return
         expression = self.aggregate_expression(node, function, scope, condition)
         if expression is None:
-            self.lossy(f"The SQL function `{_src(node)}` has no translation here")
+            self.lossy(f"The SQL function `{chains.source(node)}` has no translation here")
             return
         code, default_alias = expression
-        _add_aggregate(query, _Item("aggregate", label or default_alias, code, _src(node)))
+        _add_aggregate(query, _Item("aggregate", label or default_alias, code, chains.source(node)))
 
     def aggregate_expression(
         self, node: cst.Call, function: str, scope: _Scope, condition: str | None = None
@@ -1464,22 +1438,25 @@ class _Translator:
         suffix = (", distinct=True" if distinct else "") + (f", filter={condition}" if condition else "")
         return f'{AGGREGATES[function]}("{path}"{suffix})', f"{path}__{function}"
 
-    def join(self, query: _Query, link: _Link, position: int) -> None:
+    def join(self, query: _Query, link: chains.Link, position: int) -> None:
         """``join(Target[, onclause])`` → a relation path, checked later against the filters."""
         assert link.args is not None
-        values = _positional(link.args)
+        values = chains.positional(link.args)
         if link.name == "join_from" and values:
             values = values[1:]
         if not values:
             return
-        outer = link.name == "outerjoin" or _src(_keyword(link.args, "isouter") or cst.Name("False")) == "True"
+        outer = (
+            link.name == "outerjoin"
+            or chains.source(chains.keyword(link.args, "isouter") or cst.Name("False")) == "True"
+        )
         target = values[0]
         onclause = values[1] if len(values) > 1 else None
         relation = self.column(target)
         if relation is not None:
             base = self.path(relation[0], relation[1], _Scope(query))
             if base is None:
-                self.lossy(f"The join `{_src(target)}` starts from an entity the query does not reach")
+                self.lossy(f"The join `{chains.source(target)}` starts from an entity the query does not reach")
                 return
             query.joins.append(_Join(base, None, outer, position))
             return
@@ -1488,7 +1465,7 @@ class _Translator:
             if isinstance(target, cst.SimpleString) and _string(target):
                 query.joins.append(_Join(_string(target) or "", None, outer, position))
                 return
-            self.lossy(f"The join target `{_src(target)}` is not a model: translate this join by hand")
+            self.lossy(f"The join target `{chains.source(target)}` is not a model: translate this join by hand")
             return
         path = self.join_path(query, model, onclause)
         query.joins.append(_Join(path, model, outer, position))
@@ -1540,7 +1517,7 @@ class _Translator:
                 return self.relations.get((query.model, model), model.lower())
         return None
 
-    def apply(self, query: _Query, link: _Link, position: int) -> None:
+    def apply(self, query: _Query, link: chains.Link, position: int) -> None:
         """One builder method."""
         name = link.name
         args = link.args or ()
@@ -1554,9 +1531,9 @@ class _Translator:
         elif name in ("limit", "offset") and args:
             if query.stop is not None:
                 self.lossy(f"{name}() after a slice was not combined with it")
-            setattr(query, name, _src(args[0].value))
+            setattr(query, name, chains.source(args[0].value))
         elif name == "slice" and len(args) == 2:
-            query.offset, query.stop, query.limit = _src(args[0].value), _src(args[1].value), None
+            query.offset, query.stop, query.limit = chains.source(args[0].value), chains.source(args[1].value), None
         elif name == "[]":
             self.subscript(query, link)
         elif name == "distinct":
@@ -1583,8 +1560,8 @@ class _Translator:
             self.note(f"{name}() is not needed: pass the QuerySet itself (`field__in=qs`, Subquery(qs))")
         elif name in ("join", "outerjoin", "join_from", "select_from") or name in DROPPED:
             if name == "params" and query.raw_sql is not None:
-                pairs = [(a.keyword.value, _src(a.value)) for a in args if a.keyword is not None]
-                query.raw_sql.params = "{" + ", ".join(f"{_pystr(k)}: {v}" for k, v in pairs) + "}"
+                pairs = [(a.keyword.value, chains.source(a.value)) for a in args if a.keyword is not None]
+                query.raw_sql.params = "{" + ", ".join(f"{chains.python_string(k)}: {v}" for k, v in pairs) + "}"
         else:
             self.lossy(f"`{name}` has no translation here and was kept as written")
             query.tail.append(_call_text(link))
@@ -1604,25 +1581,25 @@ class _Translator:
             elif arg.star == "**":
                 if prefix:
                     self.lossy("filter_by(**mapping) after a join filters the joined entity: prefix its keys")
-                conds.append(_Lookup("**", _src(arg.value)))
+                conds.append(_Lookup("**", chains.source(arg.value)))
         return conds
 
-    def subscript(self, query: _Query, link: _Link) -> None:
+    def subscript(self, query: _Query, link: chains.Link) -> None:
         """``query[a:b]`` / ``query[i]``."""
         elements = link.subscript or ()
         if len(elements) != 1:
-            raise _Unsupported
+            raise chains.Unsupported
         part = elements[0].slice
         if query.sliced:
             self.lossy("A subscript after limit()/offset() was not combined with them")
         if isinstance(part, cst.Index):
-            query.tail.append(f"[{_src(part.value)}]")
+            query.tail.append(f"[{chains.source(part.value)}]")
             return
         if isinstance(part, cst.Slice):
             if part.step is not None:
                 self.lossy("A slice step is not supported by QuerySets")
-            lower = _src(part.lower) if part.lower is not None else None
-            upper = _src(part.upper) if part.upper is not None else None
+            lower = chains.source(part.lower) if part.lower is not None else None
+            upper = chains.source(part.upper) if part.upper is not None else None
             for bound in (lower, upper):
                 if bound is not None and bound.startswith("-"):
                     self.lossy("QuerySets do not support negative indexes")
@@ -1630,7 +1607,7 @@ class _Translator:
 
     def for_update(self, query: _Query, args: Sequence[cst.Arg]) -> None:
         """``with_for_update(...)`` → ``select_for_update(...)``."""
-        pairs = [(a.keyword.value, _src(a.value)) for a in args if a.keyword is not None]
+        pairs = [(a.keyword.value, chains.source(a.value)) for a in args if a.keyword is not None]
         kept = [(k, v) for k, v in pairs if k in ("nowait", "skip_locked")]
         for key, value in pairs:
             if key == "read" and value == "True":
@@ -1669,12 +1646,12 @@ class _Translator:
                 if op == "NotEqual":
                     return _Not(_Lookup(alias, value))
                 return _Lookup(f"{alias}__{COMPARISON_SUFFIX[op]}", value)
-        self.lossy(f"The HAVING clause `{_src(node)}` was kept as written")
-        return _Verbatim(_src(node))
+        self.lossy(f"The HAVING clause `{chains.source(node)}` was kept as written")
+        return _Verbatim(chains.source(node))
 
     def aggregate_alias(self, query: _Query, node: cst.BaseExpression, scope: _Scope) -> str | None:
         """The alias of a selected aggregate, adding a new annotation if it is not selected."""
-        source = _src(node)
+        source = chains.source(node)
         for item in query.aggregates:
             if item.source == source:
                 return item.name
@@ -1720,14 +1697,14 @@ class _Translator:
                 if path is not None:
                     expression = f'{FUNCTIONS[function]}("{path}")'
         if name is None and expression is None:
-            self.lossy(f"The ordering `{_src(node)}` was kept as written")
-            return _src(node)
+            self.lossy(f"The ordering `{chains.source(node)}` was kept as written")
+            return chains.source(node)
         if nulls is not None or expression is not None:
             expression = expression or f'F("{name}")'
             method = "desc" if descending else "asc"
             option = f"nulls_{nulls}=True" if nulls else ""
             return f"{expression}.{method}({option})"
-        return _pystr(f"-{name}" if descending else f"{name}")
+        return chains.python_string(f"-{name}" if descending else f"{name}")
 
     # ------------------------------------------------------------------ options (loaders)
     def options(self, query: _Query, nodes: Sequence[cst.BaseExpression]) -> None:
@@ -1738,13 +1715,13 @@ class _Translator:
     def option(self, query: _Query, node: cst.BaseExpression) -> None:
         """``joinedload(M.a).selectinload(A.b)`` → ``select_related``/``prefetch_related("a__b")``."""
         if not _safe_flatten(node):
-            self.lossy(f"The loader option `{_src(node)}` was not translated")
+            self.lossy(f"The loader option `{chains.source(node)}` was not translated")
             return
-        links = [link for link in _flatten(node) if link.is_call]
+        links = [link for link in chains.flatten(node) if link.is_call]
         path: list[str] = []
         strategies: list[str] = []
         for link in links:
-            args = _positional(link.args or ())
+            args = chains.positional(link.args or ())
             names = [a.attr.value if isinstance(a, cst.Attribute) else self.attribute_name(a) for a in args]
             if link.name in ("load_only", "defer", "undefer"):
                 self.field_option(query, link.name, path, [n for n in names if n])
@@ -1753,7 +1730,7 @@ class _Translator:
                 self.note(f"{link.name}() has no Django equivalent and was dropped")
                 return
             if link.name not in JOINED_LOADERS | SELECT_LOADERS | {"defaultload"} or len(names) != 1 or not names[0]:
-                self.lossy(f"The loader option `{_src(node)}` was not translated")
+                self.lossy(f"The loader option `{chains.source(node)}` was not translated")
                 return
             path.append(names[0])
             strategies.append(link.name)
@@ -1809,10 +1786,12 @@ class _Translator:
             if path is not None:
                 return _Lookup(path, "True")
         if isinstance(node, (cst.BooleanOperation, cst.UnaryOperation)):
-            self.lossy(f"Python `and`/`or`/`not` do not build SQL (SQLAlchemy raises TypeError): `{_src(node)}`")
+            self.lossy(
+                f"Python `and`/`or`/`not` do not build SQL (SQLAlchemy raises TypeError): `{chains.source(node)}`"
+            )
         else:
-            self.lossy(f"The criterion `{_src(node)}` was kept as written")
-        return _Verbatim(_src(node))
+            self.lossy(f"The criterion `{chains.source(node)}` was kept as written")
+        return _Verbatim(chains.source(node))
 
     def negated(self, node: cst.BaseExpression, scope: _Scope) -> _Cond:
         """NOT criterion; a negated any() is NOT EXISTS, which exclude() matches without duplicates."""
@@ -1821,7 +1800,10 @@ class _Translator:
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "any":
             scope.query.dedupe = dedupe
             self.notes[noted:] = [n for n in self.notes[noted:] if not n.startswith("any() is an EXISTS")]
-            self.note(f"`{_src(node.func.value)}` must match the Django related name (related_name or the model name)")
+            self.note(
+                f"`{chains.source(node.func.value)}` must match the Django related name "
+                "(related_name or the model name)"
+            )
         return cond
 
     def call_condition(self, node: cst.Call, scope: _Scope) -> _Cond:
@@ -1841,16 +1823,16 @@ class _Translator:
                 path = self.column_path(target, scope, filtering=True)
                 if path is not None:
                     return self.column_method(path, method, node, scope)
-                return _Verbatim(_src(node))
+                return _Verbatim(chains.source(node))
             operand = self.function_operand(target, scope)
             if operand is not None and method in _PATTERN_METHODS:
                 return self.column_method(operand, method, node, scope)
-        self.lossy(f"The criterion `{_src(node)}` was kept as written")
-        return _Verbatim(_src(node))
+        self.lossy(f"The criterion `{chains.source(node)}` was kept as written")
+        return _Verbatim(chains.source(node))
 
     def column_method(self, path: str, method: str, node: cst.Call, scope: _Scope) -> _Cond:
         """``M.col.in_(...)``, ``.like()``, ``.is_()``, ``.between()``, ``.has()``, ``.any()``, ..."""
-        args = _positional(node.args)
+        args = chains.positional(node.args)
         if method in ("has", "any"):
             return self.relation(path, method, node.args, scope)
         if method in ("in_", "not_in", "notin_") and len(args) == 1:
@@ -1862,20 +1844,20 @@ class _Translator:
         if method in ("is_", "is_not", "isnot", "isnot_distinct_from") and len(args) == 1:
             return self.identity(path, method, args[0], scope)
         if method == "between" and len(args) == 2:
-            if _keyword(node.args, "symmetric") is not None:
+            if chains.keyword(node.args, "symmetric") is not None:
                 self.lossy("between(symmetric=True) has no Django lookup")
             low, high = self.value(args[0], scope), self.value(args[1], scope)
             return _Lookup(f"{path}__range", f"({low}, {high})")
         if method in _PATTERN_METHODS and len(args) == 1:
             return self.pattern(path, method, args[0], node, scope)
         if method in ("regexp_match", "not_regexp_match") and args:
-            flags = _string(_keyword(node.args, "flags") or cst.SimpleString('""')) or ""
+            flags = _string(chains.keyword(node.args, "flags") or cst.SimpleString('""')) or ""
             lookup = "iregex" if "i" in flags else "regex"
             cond = _Lookup(f"{path}__{lookup}", self.value(args[0], scope))
             self.note("Regular expression syntax is the database's (Django passes it through)")
             return _Not(cond) if method.startswith("not_") else cond
-        self.lossy(f"The column method `{method}()` in `{_src(node)}` was kept as written")
-        return _Verbatim(_src(node))
+        self.lossy(f"The column method `{method}()` in `{chains.source(node)}` was kept as written")
+        return _Verbatim(chains.source(node))
 
     def identity(self, path: str, method: str, arg: cst.BaseExpression, scope: _Scope) -> _Cond:
         """``is_(x)``/``is_not(x)``: NULL checks and booleans."""
@@ -1883,7 +1865,7 @@ class _Translator:
         if _is_none(arg):
             return _Lookup(f"{path}__isnull", "False" if negated else "True")
         if _is_bool(arg) or _function(arg) in ("true", "false"):
-            value = "True" if _src(arg) == "True" or _function(arg) == "true" else "False"
+            value = "True" if chains.source(arg) == "True" or _function(arg) == "true" else "False"
             cond: _Cond = _Lookup(path, value)
             return _negate(cond) if negated else cond
         cond = _Lookup(path, self.value(arg, scope))
@@ -1935,20 +1917,22 @@ class _Translator:
     def comparison(self, node: cst.Comparison, scope: _Scope) -> _Cond:
         """``a <op> b`` with a column on one side."""
         if len(node.comparisons) != 1:
-            self.lossy(f"Chained comparisons are not SQL (Python evaluates `and`): `{_src(node)}`")
-            return _Verbatim(_src(node))
+            self.lossy(f"Chained comparisons are not SQL (Python evaluates `and`): `{chains.source(node)}`")
+            return _Verbatim(chains.source(node))
         target = node.comparisons[0]
         op = type(target.operator).__name__
         left, right = node.left, target.comparator
         if op not in FLIPPED:
-            self.lossy(f"Python `{_src(target.operator).strip()}` is not a SQL comparison: `{_src(node)}`")
-            return _Verbatim(_src(node))
+            self.lossy(
+                f"Python `{chains.source(target.operator).strip()}` is not a SQL comparison: `{chains.source(node)}`"
+            )
+            return _Verbatim(chains.source(node))
         lhs = self.operand(left, scope)
         if lhs is None:
             rhs = self.operand(right, scope)
             if rhs is None:
-                self.lossy(f"The criterion `{_src(node)}` names no column and was kept as written")
-                return _Verbatim(_src(node))
+                self.lossy(f"The criterion `{chains.source(node)}` names no column and was kept as written")
+                return _Verbatim(chains.source(node))
             left, right, lhs, op = right, left, rhs, FLIPPED[op]
         return self.compare(lhs, op, left, right, scope)
 
@@ -1962,7 +1946,7 @@ class _Translator:
             if op in ("Equal", "NotEqual"):
                 return _Lookup(f"{lhs}__isnull", "True" if op == "Equal" else "False")
             self.lossy("An ordering comparison with None is always NULL in SQL")
-            return _Verbatim(f"{_src(left)} {op} None")
+            return _Verbatim(f"{chains.source(left)} {op} None")
         value = self.value(right, scope)
         if op == "Equal":
             return _Lookup(lhs, value)
@@ -2028,8 +2012,8 @@ class _Translator:
         if path.startswith(("lower:", "upper:")):
             function, column = path.split(":", 1)
             path = self.function_alias(function, column, scope)
-        escape = _string(_keyword(node.args, "escape") or cst.SimpleString('""')) or None
-        autoescape = _src(_keyword(node.args, "autoescape") or cst.Name("False")) == "True"
+        escape = _string(chains.keyword(node.args, "escape") or cst.SimpleString('""')) or None
+        autoescape = chains.source(chains.keyword(node.args, "autoescape") or cst.Name("False")) == "True"
         literal = _string(arg)
         if kind == "like":
             cond = self.like(path, arg, literal, insensitive, escape)
@@ -2077,10 +2061,10 @@ class _Translator:
             self.note(f"Django escapes % and _ inside `{expression}`; SQLAlchemy's LIKE treated them as wildcards")
             return _Lookup(key, expression)
         self.lossy(
-            f"The LIKE pattern `{_src(arg)}` is not a literal: assumed `%value%` (__{prefix}contains); "
+            f"The LIKE pattern `{chains.source(arg)}` is not a literal: assumed `%value%` (__{prefix}contains); "
             "Django escapes % and _, so strip them from the value or use __regex"
         )
-        return _Lookup(f"{path}__{prefix}contains", _src(arg))
+        return _Lookup(f"{path}__{prefix}contains", chains.source(arg))
 
     def like_literal(self, path: str, pattern: str, insensitive: bool, escape: str | None) -> _Cond:
         """A literal LIKE pattern → the narrowest equivalent lookup."""
@@ -2093,7 +2077,7 @@ class _Translator:
         if not wild:
             if not insensitive:
                 self.note("On SQLite LIKE ignores ASCII case but = does not; use __iexact to keep that")
-            return _Lookup(path if not insensitive else f"{path}__iexact", _pystr(text))
+            return _Lookup(path if not insensitive else f"{path}__iexact", chains.python_string(text))
         percent_only = all(tokens[i] == "%" for i in wild)
         inner = [i for i in wild if 0 < i < len(tokens) - 1]
         if percent_only and not inner:
@@ -2101,12 +2085,12 @@ class _Translator:
             if not text:
                 return _Lookup(f"{path}__isnull", "False")
             kind = "contains" if starts and ends else ("endswith" if starts else "startswith")
-            return _Lookup(f"{path}__{prefix}{kind}", _pystr(text))
+            return _Lookup(f"{path}__{prefix}{kind}", chains.python_string(text))
         regex = "^" + "".join(_regex_token(t) for t in tokens) + "$"
         self.note("The LIKE pattern became an anchored regular expression (% → .*, _ → .)")
         if not insensitive:
             self.note("On SQLite LIKE ignores ASCII case but __regex does not; use __iregex to keep that")
-        return _Lookup(f"{path}__{prefix}regex", _pystr(regex))
+        return _Lookup(f"{path}__{prefix}regex", chains.python_string(regex))
 
     # ------------------------------------------------------------------ terminals
     def listing(self, query: _Query, shape: str) -> _Result:
@@ -2175,7 +2159,7 @@ class _Translator:
             first = query.aggregates[0]
             if query.columns or len(query.aggregates) > 1:
                 self.note("scalar() keeps the first column only")
-            return _Result(self.aggregate_call(query, [first]) + f"[{_pystr(first.name)}]", "aggregate")
+            return _Result(self.aggregate_call(query, [first]) + f"[{chains.python_string(first.name)}]", "aggregate")
         shape = "objects" if query.entity else "flat"
         if how in ("scalar_one",):
             self.note("get() raises DoesNotExist / MultipleObjectsReturned where scalar_one() raised NoResultFound")
@@ -2244,11 +2228,11 @@ class _Translator:
 
     def paginate(self, query: _Query, args: Sequence[cst.Arg], *, positional_page: bool) -> _Result:
         """``paginate(page=, per_page=, error_out=)`` → ``Paginator(qs, per_page).page(page)``."""
-        values = _positional(args)[1:] if not positional_page else _positional(args)
-        page = _keyword(args, "page") or (values[0] if values else None)
-        per_page = _keyword(args, "per_page") or (values[1] if len(values) > 1 else None)
-        error_out = _keyword(args, "error_out") or (values[2] if len(values) > 2 else None)
-        strict = error_out is None or _src(error_out) != "False"
+        values = chains.positional(args)[1:] if not positional_page else chains.positional(args)
+        page = chains.keyword(args, "page") or (values[0] if values else None)
+        per_page = chains.keyword(args, "per_page") or (values[1] if len(values) > 1 else None)
+        error_out = chains.keyword(args, "error_out") or (values[2] if len(values) > 2 else None)
+        strict = error_out is None or chains.source(error_out) != "False"
         if query.joins and query.entity:
             query.dedupe = True  # both Flask-SQLAlchemy paginators de-duplicate entity rows
         code = self.emit(query, "objects" if query.entity else "flat")
@@ -2256,13 +2240,13 @@ class _Translator:
             self.note("Paginator warns on an unordered QuerySet (UnorderedObjectListWarning): add order_by()")
         if page is None:
             self.note("Flask-SQLAlchemy read ?page= itself; request.GET.get() does it here")
-        page_code = _src(page) if page is not None else 'request.GET.get("page", 1)'
-        per_page_code = _src(per_page) if per_page is not None else "20"
+        page_code = chains.source(page) if page is not None else 'request.GET.get("page", 1)'
+        per_page_code = chains.source(per_page) if per_page is not None else "20"
         if per_page is None:
             self.note("Flask-SQLAlchemy also read ?per_page= (default 20, capped by max_per_page)")
-        if _keyword(args, "max_per_page") is not None:
+        if chains.keyword(args, "max_per_page") is not None:
             self.note("max_per_page has no Paginator equivalent: clamp per_page yourself")
-        if _keyword(args, "count") is not None:
+        if chains.keyword(args, "count") is not None:
             self.note("Paginator always counts; pass a cheaper object_list or a custom Paginator to avoid it")
         self.note(
             "Pagination attributes change: items → object_list, total → paginator.count, "
@@ -2280,7 +2264,7 @@ class _Translator:
         )
         return _Result(f"Paginator({code}, {per_page_code}).get_page({page_code})", "read")
 
-    def trailing(self, result: _Result, after: Sequence[_Link], *, pagination: bool = False) -> _Result:
+    def trailing(self, result: _Result, after: Sequence[chains.Link], *, pagination: bool = False) -> _Result:
         """Attribute access, calls and subscripts on the result (``.first().name``, ``.paginate().items``)."""
         code = result.code
         for link in after:
@@ -2291,7 +2275,7 @@ class _Translator:
                 continue
             code += _call_text(link)
         if not _is_expression(code) and after:
-            raise _Unsupported
+            raise chains.Unsupported
         return _Result(code, result.kind)
 
     def kind(self, query: _Query) -> str:
@@ -2320,13 +2304,15 @@ class _Translator:
         calls.extend(_filter_calls(conditions))
         self.note_outer_joins(query)
         if query.select_related:
-            calls.append(".select_related(" + ", ".join(_pystr(p) for p in query.select_related) + ")")
+            calls.append(".select_related(" + ", ".join(chains.python_string(p) for p in query.select_related) + ")")
         if query.prefetch_related:
-            calls.append(".prefetch_related(" + ", ".join(_pystr(p) for p in query.prefetch_related) + ")")
+            calls.append(
+                ".prefetch_related(" + ", ".join(chains.python_string(p) for p in query.prefetch_related) + ")"
+            )
         if query.only:
-            calls.append(".only(" + ", ".join(_pystr(p) for p in query.only) + ")")
+            calls.append(".only(" + ", ".join(chains.python_string(p) for p in query.only) + ")")
         if query.defer:
-            calls.append(".defer(" + ", ".join(_pystr(p) for p in query.defer) + ")")
+            calls.append(".defer(" + ", ".join(chains.python_string(p) for p in query.defer) + ")")
         grouping, projection = self.selection(query, shape)
         calls.extend(grouping)
         if query.order is not None and shape not in ("count", "aggregate"):
@@ -2356,7 +2342,7 @@ class _Translator:
         single = query.legacy and query.entity and not query.items and len(query.entity_nodes) <= 1
         dedupe = query.dedupe or (single and bool(query.joins) and shape != "count")
         if fields:
-            return [".distinct(" + ", ".join(_pystr(f) for f in fields) + ")"]
+            return [".distinct(" + ", ".join(chains.python_string(f) for f in fields) + ")"]
         if fields is not None:
             return [".distinct()"]
         if dedupe and shape != "aggregate":
@@ -2381,7 +2367,7 @@ class _Translator:
             return calls, []
         if query.group_by and shape not in ("count", "aggregate"):
             if aggregates:
-                calls.append(".values(" + ", ".join(_pystr(p) for p in query.group_by) + ")")
+                calls.append(".values(" + ", ".join(chains.python_string(p) for p in query.group_by) + ")")
                 calls.append(".annotate(" + _kwargs([(a.name, a.expr) for a in aggregates]) + ")")
             calls.extend(_filter_calls(query.having))
             names = [i.name for i in query.items]
@@ -2391,13 +2377,13 @@ class _Translator:
                     query.distinct = []
             projection: list[str] = []
             if shape == "flat":
-                projection.append(f".values_list({_pystr(names[0])}, flat=True)")
+                projection.append(f".values_list({chains.python_string(names[0])}, flat=True)")
             elif shape != "values":
-                projection.append(".values_list(" + ", ".join(_pystr(n) for n in names) + ", named=True)")
+                projection.append(".values_list(" + ", ".join(chains.python_string(n) for n in names) + ", named=True)")
             return calls, projection
         if query.entity or shape in ("objects", "count", "aggregate") or not columns:
             return calls, []
-        names = [_pystr(c.name) for c in columns]
+        names = [chains.python_string(c.name) for c in columns]
         if shape == "flat":
             if len(columns) > 1:
                 self.note("scalars() keeps the first column only")
@@ -2536,12 +2522,12 @@ def _imports_for(code: str) -> list[str]:
     return [f"from {module} import {', '.join(names)}" for module, names in sorted(by_module.items())]
 
 
-def _call_text(link: _Link) -> str:
+def _call_text(link: chains.Link) -> str:
     """``.name(args)``, ``.name`` or ``[index]`` for one link, as written."""
     if link.subscript is not None:
-        return _src(cst.Subscript(value=cst.Name("x"), slice=link.subscript))[1:]
+        return chains.source(cst.Subscript(value=cst.Name("x"), slice=link.subscript))[1:]
     if link.args is not None:
-        return f".{link.name}(" + ", ".join(_arg_src(a) for a in link.args) + ")"
+        return f".{link.name}(" + ", ".join(chains.argument_source(a) for a in link.args) + ")"
     return f".{link.name}"
 
 
@@ -2577,10 +2563,10 @@ def _is_expression(code: str) -> bool:
 
 
 def _safe_flatten(node: cst.BaseExpression) -> bool:
-    """Whether ``_flatten`` understands the node."""
+    """Whether ``chains.flatten`` understands the node."""
     try:
-        _flatten(node)
-    except _Unsupported:
+        chains.flatten(node)
+    except chains.Unsupported:
         return False
     return True
 
@@ -2599,7 +2585,7 @@ def _unwrap_ordering(node: cst.BaseExpression) -> tuple[bool, str | None, cst.Ba
     while isinstance(node, cst.Call):
         if isinstance(node.func, cst.Attribute) and not node.args:
             name, inner = node.func.attr.value, node.func.value
-        elif _dotted(node.func) is not None and len(node.args) == 1:
+        elif chains.dotted(node.func) is not None and len(node.args) == 1:
             name, inner = _last_name(node.func) or "", node.args[0].value
         else:
             break
@@ -2668,7 +2654,7 @@ def _pattern_parts(node: cst.BaseExpression) -> tuple[str, str, str] | None:
         return None
     expression = expressions[0]
     assert not isinstance(expression, str)
-    return before, _src(expression), after
+    return before, chains.source(expression), after
 
 
 def _concat_operands(node: cst.BaseExpression) -> list[cst.BaseExpression]:

@@ -59,39 +59,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from fwlint.translate.call_chains import (
-    Link as _Link,
-)
-from fwlint.translate.call_chains import (
-    Unsupported as _Unsupported,
-)
-from fwlint.translate.call_chains import (
-    argument_source as _arg_src,
-)
-from fwlint.translate.call_chains import (
-    dotted as _dotted,
-)
-from fwlint.translate.call_chains import (
-    flatten as _flatten,
-)
-from fwlint.translate.call_chains import (
-    keyword as _keyword,
-)
-from fwlint.translate.call_chains import (
-    plain_prefix as _plain_prefix,
-)
-from fwlint.translate.call_chains import (
-    positional as _positional,
-)
-from fwlint.translate.call_chains import (
-    python_string as _pystr,
-)
-from fwlint.translate.call_chains import (
-    snake_case as _snake,
-)
-from fwlint.translate.call_chains import (
-    source as _src,
-)
+from fwlint.translate import call_chains as chains
 
 # ---------------------------------------------------------------------------- public API
 
@@ -144,12 +112,12 @@ def translate_queryset(code: str, models: Mapping[str, str], schema: QuerySchema
     """
     try:
         source = _parse(code)
-    except _Unsupported:
+    except chains.Unsupported:
         return None
     translator = _Translator(models, schema, source.target)
     try:
         result = translator.translate(source)
-    except (_Unsupported, RecursionError):  # RecursionError: absurdly deep nesting, not a query to port
+    except (chains.Unsupported, RecursionError):  # RecursionError: absurdly deep nesting, not a query to port
         return None
     return translator.finish(result)
 
@@ -259,7 +227,7 @@ def _call_name(node: cst.BaseExpression) -> str | None:
     """The last name of a call on a dotted name (``models.Count(...)`` → ``Count``)."""
     if not isinstance(node, cst.Call):
         return None
-    name = _dotted(node.func)
+    name = chains.dotted(node.func)
     return None if name is None else name.rsplit(".", 1)[-1]
 
 
@@ -334,7 +302,7 @@ def _looks_like_key(node: cst.BaseExpression) -> bool:
         key = node.slice[0].slice if len(node.slice) == 1 else None
         text = _string(key.value) if isinstance(key, cst.Index) else None
         return text is not None and re.search(r"(^|_)(pk|id)$", text) is not None
-    name = _dotted(node)
+    name = chains.dotted(node)
     if name is None:
         return False
     last = name.rsplit(".", 1)[-1]
@@ -388,7 +356,7 @@ def _parse(code: str) -> _Source:
     decorator = text.startswith("@")
     text = text.lstrip("@").strip()
     if not text:
-        raise _Unsupported
+        raise chains.Unsupported
     for candidate in (text, f"({text})"):  # a chain split over lines is valid inside parentheses
         try:
             return _Source(cst.parse_expression(candidate), decorator=decorator)
@@ -397,20 +365,20 @@ def _parse(code: str) -> _Source:
     try:
         module = cst.parse_module(text + "\n")
     except cst.ParserSyntaxError as error:
-        raise _Unsupported from error
+        raise chains.Unsupported from error
     if len(module.body) != 1:
-        raise _Unsupported
+        raise chains.Unsupported
     statement = module.body[0]
     if isinstance(statement, cst.With):
         return _Source(None, block=statement)
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
-        raise _Unsupported
+        raise chains.Unsupported
     small = statement.body[0]
     if isinstance(small, cst.Assign) and len(small.targets) == 1:
-        return _Source(small.value, target=_src(small.targets[0].target))
+        return _Source(small.value, target=chains.source(small.targets[0].target))
     if isinstance(small, cst.Expr):
         return _Source(small.value)
-    raise _Unsupported
+    raise chains.Unsupported
 
 
 # --------------------------------------------------------------------------- conditions
@@ -731,7 +699,7 @@ class _Translator:
 
     def model_of(self, node: cst.BaseExpression) -> str | None:
         """The model class a name in the code denotes."""
-        name = _dotted(node)
+        name = chains.dotted(node)
         return None if name is None else self.models.get(name)
 
     # ------------------------------------------------------------------ entry point
@@ -741,7 +709,7 @@ class _Translator:
             return self.cursor_block(source.block)
         assert source.node is not None
         self.source = source.node.with_changes(lpar=[], rpar=[])
-        links = _flatten(self.source)
+        links = chains.flatten(self.source)
         last = links[-1]
         plain = all(not link.is_call and link.subscript is None for link in links[:-1]) and last.subscript is None
         dotted = ".".join(link.name for link in links) if plain else ""
@@ -755,14 +723,14 @@ class _Translator:
                 return cursor
         start = self.manager_start(links)
         if start is None:
-            raise _Unsupported
+            raise chains.Unsupported
         model, index = start
         return self.chain(_Query(model), links[index:])
 
-    def manager_start(self, links: Sequence[_Link]) -> tuple[str, int] | None:
+    def manager_start(self, links: Sequence[chains.Link]) -> tuple[str, int] | None:
         """(model, index of the first QuerySet method) for ``<Model>.<manager>.<method>(...)``."""
         for end in range(1, len(links) - 1):
-            prefix = _plain_prefix(links, end)
+            prefix = chains.plain_prefix(links, end)
             if prefix is None:
                 return None
             model = self.models.get(prefix)
@@ -789,7 +757,7 @@ class _Translator:
             self.custom_class = manager_class
 
     # ------------------------------------------------------------------ the chain
-    def chain(self, query: _Query, links: Sequence[_Link]) -> _Result:
+    def chain(self, query: _Query, links: Sequence[chains.Link]) -> _Result:
         """Fold builder methods into ``query``; translate the terminal method (or list the rows)."""
         for index, link in enumerate(links):
             if link.subscript is not None:
@@ -800,7 +768,7 @@ class _Translator:
                     return self.trailing(_Result(code, "get"), link, links[index + 1 :])
                 continue
             if not link.is_call:
-                raise _Unsupported
+                raise chains.Unsupported
             if link.name in TERMINALS:
                 return self.terminal(query, link, links[index + 1 :])
             query = self.build(query, link)
@@ -809,10 +777,10 @@ class _Translator:
 
     def build_only(self, node: cst.BaseExpression, outer: _Query | None) -> _Query:
         """The query of a nested QuerySet (``Exists(...)``, ``Subquery(...)``, ``__in=...``, ``Prefetch``)."""
-        links = _flatten(node)
+        links = chains.flatten(node)
         start = self.manager_start(links)
         if start is None:
-            raise _Unsupported
+            raise chains.Unsupported
         model, index = start
         if outer is not None:
             self.outer.append(outer)
@@ -822,10 +790,10 @@ class _Translator:
                 if link.subscript is not None:
                     position = self.subscript(query, link.subscript)
                     if position is not None:
-                        raise _Unsupported
+                        raise chains.Unsupported
                     continue
                 if not link.is_call or link.name in TERMINALS:
-                    raise _Unsupported
+                    raise chains.Unsupported
                 query = self.build(query, link)
         finally:
             if outer is not None:
@@ -837,31 +805,31 @@ class _Translator:
         if not isinstance(node, (cst.Call, cst.Subscript)):
             return False
         try:
-            links = _flatten(node)
-        except _Unsupported:
+            links = chains.flatten(node)
+        except chains.Unsupported:
             return False
         for end in range(1, len(links) - 1):
-            prefix = _plain_prefix(links, end)
+            prefix = chains.plain_prefix(links, end)
             if prefix is None:
                 return False
             if prefix in self.models:
                 return not links[end].is_call and links[end + 1].is_call
         return False
 
-    def trailing(self, result: _Result, link: _Link, rest: Sequence[_Link]) -> _Result:
+    def trailing(self, result: _Result, link: chains.Link, rest: Sequence[chains.Link]) -> _Result:
         """Append what follows a terminal method (``.get(...).title``) as written."""
         if not rest:
             return result
         if result.statements or self.source is None:
-            raise _Unsupported
-        whole = _src(self.source)
-        head = _src(link.node)
+            raise chains.Unsupported
+        whole = chains.source(self.source)
+        head = chains.source(link.node)
         if not whole.startswith(head):
-            raise _Unsupported
+            raise chains.Unsupported
         code = result.code + whole[len(head) :]
         return _Result(code if _parses(code) else f"({code})", result.kind)
 
-    def build(self, query: _Query, link: _Link) -> _Query:
+    def build(self, query: _Query, link: chains.Link) -> _Query:
         """Apply one builder method (or a custom QuerySet method) to the query."""
         name, args = link.name, link.call_args
         if name in COMBINATORS:
@@ -873,7 +841,7 @@ class _Translator:
             getattr(self, f"op_{name}")(query, args)
             return query
         if self.custom_class is None:
-            raise _Unsupported
+            raise chains.Unsupported
         self.custom(query, name, args)
         return query
 
@@ -909,14 +877,17 @@ class _Translator:
         parts: list[_Cond] = []
         for arg in args:
             if arg.star == "**":
-                query.filter_by.append(f"**{_src(arg.value)}")
+                query.filter_by.append(f"**{chains.source(arg.value)}")
                 self.lossy(
-                    f"filter_by(**{_src(arg.value)}) takes plain attribute names only: "
+                    f"filter_by(**{chains.source(arg.value)}) takes plain attribute names only: "
                     "lookups with `__` in the dict must become conditions"
                 )
             elif arg.star:
-                self.lossy(f"`*{_src(arg.value)}` holds Q objects built elsewhere: write them as SQLAlchemy conditions")
-                parts.append(_Sql(f"*{_src(arg.value)}"))
+                self.lossy(
+                    f"`*{chains.source(arg.value)}` holds Q objects built elsewhere: "
+                    "write them as SQLAlchemy conditions"
+                )
+                parts.append(_Sql(f"*{chains.source(arg.value)}"))
             elif arg.keyword is not None:
                 parts.append(_Leaf(arg.keyword.value, arg.value))
             else:
@@ -928,8 +899,8 @@ class _Translator:
     def q(self, node: cst.BaseExpression, query: _Query) -> _Cond:
         """A Q object expression (``Q(a=1) | ~Q(b=2)``) as a condition tree."""
         if isinstance(node, cst.Call) and _call_name(node) == "Q":
-            if _keyword(node.args, "_connector") is not None or _keyword(node.args, "_negated") is not None:
-                raise _Unsupported
+            if chains.keyword(node.args, "_connector") is not None or chains.keyword(node.args, "_negated") is not None:
+                raise chains.Unsupported
             inner = self.conditions(node.args, query)
             return inner if inner is not None else _Junction("and", [])
         if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.BitInvert):
@@ -945,8 +916,8 @@ class _Translator:
                     parts.append(part)
             return _Junction(connector, parts)
         if isinstance(node, (cst.Name, cst.Attribute, cst.Subscript)):
-            self.lossy(f"`{_src(node)}` is built elsewhere (a Q object?): write it as a SQLAlchemy condition")
-            return _Sql(_src(node))
+            self.lossy(f"`{chains.source(node)}` is built elsewhere (a Q object?): write it as a SQLAlchemy condition")
+            return _Sql(chains.source(node))
         code = self.expr(node, _Scope(query, query.model))
         return _Sql(code, aggregate=self.has_aggregate(node, query))
 
@@ -1080,24 +1051,30 @@ class _Translator:
             column = f"{model}.{relation.column}"
             if lookup == "exact" and not _is_none(value) and not _looks_like_key(value) and not self.is_sql(value):
                 self.note(
-                    f"`{_src(value)}` is taken for {_article(target)} instance ({owner} == {_src(value)}); "
+                    f"`{chains.source(value)}` is taken for {_article(target)} instance "
+                    f"({owner} == {chains.source(value)}); "
                     f"compare {column} with a primary key value instead"
                 )
-                return _Rendered(f"{owner} == {_src(value)}", negated=f"{owner} != {_src(value)}")
+                return _Rendered(f"{owner} == {chains.source(value)}", negated=f"{owner} != {chains.source(value)}")
             if lookup == "in" and not self.is_queryset(value) and not _looks_like_key(value):
-                self.note(f"`{_src(value)}` must hold {target} primary keys: map instances to their .{self.pk(target)}")
+                self.note(
+                    f"`{chains.source(value)}` must hold {target} primary keys: "
+                    f"map instances to their .{self.pk(target)}"
+                )
             return self.compare(scope, column, name, [lookup], value, subquery_model=target)
         if lookup == "isnull" or (lookup == "exact" and _is_none(value)):
             present = f"{owner}.{method}()"
             missing = True if lookup == "exact" else _bool(value)
             if missing is None:
-                return _Rendered(f"(~{present} if {_src(value)} else {present})")
+                return _Rendered(f"(~{present} if {chains.source(value)} else {present})")
             return _Rendered(f"~{present}", negated=present) if missing else _Rendered(present, negated=f"~{present}")
         if lookup == "in" and not self.is_queryset(value) and not _looks_like_key(value):
-            self.note(f"`{_src(value)}` must hold {target} primary keys: map instances to their .{self.pk(target)}")
+            self.note(
+                f"`{chains.source(value)}` must hold {target} primary keys: map instances to their .{self.pk(target)}"
+            )
         key_value = value
         if lookup == "exact" and not _is_none(value) and not _looks_like_key(value) and not self.is_sql(value):
-            key_value = cst.parse_expression(f"{_paren(_src(value))}.{self.pk(target)}")
+            key_value = cst.parse_expression(f"{_paren(chains.source(value))}.{self.pk(target)}")
         inner = self.compare(scope.inner(target), f"{target}.{self.pk(target)}", None, [lookup], key_value)
         if relation.many and not scope.negated:
             self.note(_duplicates_note(attribute, model))
@@ -1186,7 +1163,7 @@ class _Translator:
             return _Rendered(f"{left} {op} {code}", f"{left} {NEGATED_COMPARISONS[op]} {code}")
         if lookup == "iexact":
             text = _string(value)
-            right = _pystr(text.lower()) if text is not None and text.isascii() else f"func.lower({code})"
+            right = chains.python_string(text.lower()) if text is not None and text.isascii() else f"func.lower({code})"
             return _Rendered(f"func.lower({lhs}) == {right}", f"func.lower({lhs}) != {right}")
         if lookup in LIKE_METHODS:
             # Django escapes % and _ in the value; autoescape=True does the same (for a str value).
@@ -1213,7 +1190,7 @@ class _Translator:
             return _Rendered(code, f"~{code}")
         # iregex: an inline (?i) flag, which SQLite's Python REGEXP, PostgreSQL and MySQL all read.
         text = _string(value)
-        pattern = _pystr("(?i)" + text) if text is not None else f'"(?i)" + {_paren(code)}'
+        pattern = chains.python_string("(?i)" + text) if text is not None else f'"(?i)" + {_paren(code)}'
         code = f"{left}.regexp_match({pattern})"
         return _Rendered(code, f"~{code}")
 
@@ -1244,7 +1221,7 @@ class _Translator:
             model = self.join(query, path, model, attribute, relation)
             if final:
                 return _Target(f"{model}.{self.pk(model)}", rest, relation_target=model)
-        raise _Unsupported
+        raise chains.Unsupported
 
     def model_at(self, model: str, parts: Sequence[str]) -> str | None:
         """The model a path of relation names leads to (schema only, no joins)."""
@@ -1292,7 +1269,7 @@ class _Translator:
         rewriter = _ExpressionRewriter(self, scope)
         rewritten = node.visit(rewriter)
         assert isinstance(rewritten, cst.BaseExpression)
-        return _src(rewritten), rewriter.replaced
+        return chains.source(rewritten), rewriter.replaced
 
     def is_sql(self, node: cst.BaseExpression) -> bool:
         """Whether a value is a Django expression or a QuerySet (not a plain Python value)."""
@@ -1319,13 +1296,13 @@ class _Translator:
         """SQLAlchemy code for one Django expression call; None for anything else."""
         name = _call_name(node)
         args = node.args
-        values = _positional(args)
+        values = chains.positional(args)
         if name == "F" and values and _string(values[0]) is not None:
             return self.field_ref(str(_string(values[0])), scope)
         if name == "OuterRef" and values:
             return self.outer_ref(values[0])
         if name == "Value" and values:
-            return _src(values[0])
+            return chains.source(values[0])
         if name in AGGREGATES:
             return self.aggregate(node, scope)
         if name == "Case":
@@ -1341,10 +1318,12 @@ class _Translator:
             return self.concat(values, scope)
         if name in ("ExpressionWrapper", "Cast") and values:
             inner = self.argument(values[0], scope)
-            type_code = self.sa_type(_keyword(args, "output_field") or (values[1] if len(values) > 1 else None))
+            type_code = self.sa_type(chains.keyword(args, "output_field") or (values[1] if len(values) > 1 else None))
             if type_code is None:
                 if name == "Cast":
-                    self.lossy(f"The type of `{_src(node)}` is not known here: write cast(..., <type>) by hand")
+                    self.lossy(
+                        f"The type of `{chains.source(node)}` is not known here: write cast(..., <type>) by hand"
+                    )
                 return inner
             return f"{'cast' if name == 'Cast' else 'type_coerce'}({inner}, {type_code})"
         if name == "Subquery" and values:
@@ -1403,7 +1382,7 @@ class _Translator:
             node = node.args[0].value
         path = _string(node)
         if path is None or depth > len(self.outer):
-            raise _Unsupported
+            raise chains.Unsupported
         outer = self.outer[-depth]
         return self.correlated(outer.model, path.split("__"), path)
 
@@ -1412,20 +1391,20 @@ class _Translator:
         name = _call_name(node)
         assert name is not None
         join_scope = _Scope(scope.query, scope.query.model, join=())
-        values = _positional(node.args)
+        values = chains.positional(node.args)
         if not values:
-            raise _Unsupported
+            raise chains.Unsupported
         if _string(values[0]) == "*":
             argument = ""
         else:
             argument = self.argument(values[0], join_scope)
-            if _bool(_keyword(node.args, "distinct")):
+            if _bool(chains.keyword(node.args, "distinct")):
                 argument = f"{_paren(argument)}.distinct()"
         code = f"func.{AGGREGATES[name]}({argument})"
-        condition = _keyword(node.args, "filter")
+        condition = chains.keyword(node.args, "filter")
         if condition is not None:
             code += f".filter({_folded(self.render(self.q(condition, scope.query), join_scope))})"
-        default = _keyword(node.args, "default")
+        default = chains.keyword(node.args, "default")
         if default is not None:
             code = f"func.coalesce({code}, {self.expr(default, join_scope)})"
         return code
@@ -1434,17 +1413,17 @@ class _Translator:
         """``Case(When(..., then=...), default=...)`` → ``case((cond, value), else_=...)``."""
         join_scope = _Scope(scope.query, scope.query.model, join=())
         branches: list[str] = []
-        for when in _positional(node.args):
+        for when in chains.positional(node.args):
             if not isinstance(when, cst.Call) or _call_name(when) != "When":
-                raise _Unsupported
-            then = _keyword(when.args, "then")
+                raise chains.Unsupported
+            then = chains.keyword(when.args, "then")
             arguments = [a for a in when.args if a.keyword is None or a.keyword.value != "then"]
             condition = self.conditions(arguments, scope.query)
             if condition is None or then is None:
-                raise _Unsupported
+                raise chains.Unsupported
             rendered = _folded(self.render(condition, join_scope))
             branches.append(f"({rendered}, {self.argument(then, join_scope)})")
-        default = _keyword(node.args, "default")
+        default = chains.keyword(node.args, "default")
         if default is not None:
             branches.append(f"else_={self.argument(default, join_scope)}")
         return "case(" + ", ".join(branches) + ")"
@@ -1455,7 +1434,7 @@ class _Translator:
         for value in values:
             path = _string(value)
             if isinstance(value, cst.Call) and _call_name(value) == "Value" and value.args:
-                parts.append(_src(value.args[0].value))
+                parts.append(chains.source(value.args[0].value))
                 continue
             code = self.field_ref(path, scope) if path is not None else self.expr(value, scope)
             field_name = path if path is not None and "__" not in path else None
@@ -1472,11 +1451,11 @@ class _Translator:
             return None
         sa_name = FIELD_TYPES[name]
         if name == "DecimalField":
-            digits, places = _keyword(node.args, "max_digits"), _keyword(node.args, "decimal_places")
+            digits, places = chains.keyword(node.args, "max_digits"), chains.keyword(node.args, "decimal_places")
             if digits is not None and places is not None:
-                return f"{sa_name}({_src(digits)}, {_src(places)})"
-        if name == "CharField" and _keyword(node.args, "max_length") is not None:
-            return f"{sa_name}({_src(_keyword(node.args, 'max_length') or node)})"
+                return f"{sa_name}({chains.source(digits)}, {chains.source(places)})"
+        if name == "CharField" and chains.keyword(node.args, "max_length") is not None:
+            return f"{sa_name}({chains.source(chains.keyword(node.args, 'max_length') or node)})"
         return sa_name
 
     def subquery_column(self, node: cst.BaseExpression, outer: _Query, model: str | None) -> str:
@@ -1497,7 +1476,7 @@ class _Translator:
         scope = _Scope(query, query.model, join=())
         for name, node in items:
             if isinstance(node, cst.Call) and _call_name(node) == "Value" and node.args:
-                code = f"literal({_src(node.args[0].value)})"
+                code = f"literal({chains.source(node.args[0].value)})"
             else:
                 code = self.expr(node, scope)
             aggregate = self.has_aggregate(node, query)
@@ -1518,15 +1497,15 @@ class _Translator:
         items: list[tuple[str, cst.BaseExpression]] = []
         for arg in args:
             if arg.star:
-                raise _Unsupported
+                raise chains.Unsupported
             if arg.keyword is not None:
                 items.append((arg.keyword.value, arg.value))
                 continue
             name = _call_name(arg.value)
-            inner = _positional(arg.value.args) if isinstance(arg.value, cst.Call) else []
+            inner = chains.positional(arg.value.args) if isinstance(arg.value, cst.Call) else []
             path = _string(inner[0]) if inner else None
             if name not in AGGREGATES or path is None or path == "*":
-                raise _Unsupported  # Django requires an alias for anything else
+                raise chains.Unsupported  # Django requires an alias for anything else
             items.append((f"{path}__{name.lower()}", arg.value))
         return items
 
@@ -1542,7 +1521,7 @@ class _Translator:
     def op_order_by(self, query: _Query, args: Sequence[cst.Arg]) -> None:
         """``order_by(...)`` replaces the ordering; ``order_by()`` clears it (Meta.ordering included)."""
         order: list[_Order] = []
-        for value in _positional(args):
+        for value in chains.positional(args):
             text = _string(value)
             if text is not None:
                 order.append(_Order(text.lstrip("-"), descending=text.startswith("-")))
@@ -1555,9 +1534,9 @@ class _Translator:
             ):
                 node = value.func.value
                 descending = value.func.attr.value == "desc"
-                if _bool(_keyword(value.args, "nulls_first")):
+                if _bool(chains.keyword(value.args, "nulls_first")):
                     nulls = "first"
-                elif _bool(_keyword(value.args, "nulls_last")):
+                elif _bool(chains.keyword(value.args, "nulls_last")):
                     nulls = "last"
             order.append(_Order(None, node, descending, nulls))
         query.order = order
@@ -1569,12 +1548,12 @@ class _Translator:
 
     def op_distinct(self, query: _Query, args: Sequence[cst.Arg]) -> None:
         """``distinct()``; with fields it is PostgreSQL's DISTINCT ON."""
-        fields = [_string(v) for v in _positional(args)]
+        fields = [_string(v) for v in chains.positional(args)]
         if not fields:
             query.distinct = True
             return
         if any(f is None for f in fields):
-            raise _Unsupported
+            raise chains.Unsupported
         query.distinct_on = [self.walk(query, query.model, (), str(f).split("__")).code for f in fields]
         self.note(
             "distinct(*fields) is PostgreSQL's DISTINCT ON, as in Django; "
@@ -1583,9 +1562,9 @@ class _Translator:
 
     def op_values(self, query: _Query, args: Sequence[cst.Arg], kind: str = "values") -> None:
         """``values(...)``: mapping rows; ``values_list(...)`` tuples; ``flat=True`` scalars."""
-        names = [_string(v) for v in _positional(args)]
+        names = [_string(v) for v in chains.positional(args)]
         if any(n is None for n in names):
-            raise _Unsupported
+            raise chains.Unsupported
         columns: list[_Column] = []
         scope = _Scope(query, query.model, join=())
         if not names and not _keywords(args, skip=("flat", "named")):
@@ -1598,9 +1577,9 @@ class _Translator:
         query.values = columns
         if kind == "values":
             query.values_kind = "values"
-        elif _bool(_keyword(args, "flat")):
+        elif _bool(chains.keyword(args, "flat")):
             if len(columns) != 1:
-                raise _Unsupported
+                raise chains.Unsupported
             query.values_kind = "flat"
         else:
             query.values_kind = "list"
@@ -1650,9 +1629,9 @@ class _Translator:
 
     def op_select_related(self, query: _Query, args: Sequence[cst.Arg]) -> None:
         """``select_related(...)`` → ``joinedload(...)`` chains."""
-        names = [_string(v) for v in _positional(args)]
+        names = [_string(v) for v in chains.positional(args)]
         if any(n is None for n in names):
-            raise _Unsupported
+            raise chains.Unsupported
         paths = [str(n) for n in names] or self.non_null_relations(query.model)
         for path in paths:
             if any(other.startswith(path + "__") for other in paths):
@@ -1688,22 +1667,24 @@ class _Translator:
 
     def op_prefetch_related(self, query: _Query, args: Sequence[cst.Arg]) -> None:
         """``prefetch_related(...)`` → ``selectinload(...)``; ``Prefetch(queryset=...)`` → ``.and_(criteria)``."""
-        for value in _positional(args):
+        for value in chains.positional(args):
             path = _string(value)
             nested: _Query | None = None
             if path is None and isinstance(value, cst.Call) and _call_name(value) == "Prefetch":
-                path = _string(_keyword(value.args, "lookup") or (value.args[0].value if value.args else None))
-                queryset = _keyword(value.args, "queryset") or (value.args[1].value if len(value.args) > 1 else None)
+                path = _string(chains.keyword(value.args, "lookup") or (value.args[0].value if value.args else None))
+                queryset = chains.keyword(value.args, "queryset") or (
+                    value.args[1].value if len(value.args) > 1 else None
+                )
                 if queryset is not None:
                     nested = self.build_only(queryset, None)
-                to_attr = _keyword(value.args, "to_attr")
+                to_attr = chains.keyword(value.args, "to_attr")
                 if to_attr is not None:
                     self.lossy(
-                        f"Prefetch(to_attr={_src(to_attr)}) has no counterpart: the loaded relationship holds the "
-                        "(filtered) rows instead, for this query's objects"
+                        f"Prefetch(to_attr={chains.source(to_attr)}) has no counterpart: "
+                        "the loaded relationship holds the (filtered) rows instead, for this query's objects"
                     )
             if path is None:
-                raise _Unsupported
+                raise chains.Unsupported
             attributes = self.relation_attributes(query.model, path)
             if attributes is None:
                 continue
@@ -1736,7 +1717,7 @@ class _Translator:
 
     def op_defer(self, query: _Query, args: Sequence[cst.Arg]) -> None:
         """``defer(...)`` → ``defer()`` options; after only() it removes fields from the loaded set."""
-        if any(_is_none(v) for v in _positional(args)):
+        if any(_is_none(v) for v in chains.positional(args)):
             query.load_only, query.deferred = None, []
             return
         names = self.local_names(args, "defer")
@@ -1747,9 +1728,9 @@ class _Translator:
 
     def local_names(self, args: Sequence[cst.Arg], method: str) -> list[str]:
         """The field names of only()/defer() on the model itself (a relation's fields are noted)."""
-        names = [_string(v) for v in _positional(args)]
+        names = [_string(v) for v in chains.positional(args)]
         if any(n is None for n in names):
-            raise _Unsupported
+            raise chains.Unsupported
         local = [str(n) for n in names if "__" not in str(n)]
         if len(local) != len(names):
             self.lossy(f"{method}() through a relation: add the option to that relation's joinedload() by hand")
@@ -1773,9 +1754,9 @@ class _Translator:
         """``select_for_update(...)`` → ``with_for_update(...)``."""
         options: list[str] = []
         for django_name, sa_name in (("nowait", "nowait"), ("skip_locked", "skip_locked"), ("no_key", "key_share")):
-            if _bool(_keyword(args, django_name)):
+            if _bool(chains.keyword(args, django_name)):
                 options.append(f"{sa_name}=True")
-        of = _keyword(args, "of")
+        of = chains.keyword(args, "of")
         if of is not None:
             self.lossy("select_for_update(of=...) names relations: pass their classes as with_for_update(of=...)")
         query.for_update = ", ".join(options)
@@ -1790,8 +1771,8 @@ class _Translator:
 
     def combine(self, query: _Query, name: str, args: Sequence[cst.Arg]) -> _Query:
         """``union()``/``intersection()``/``difference()`` of QuerySets."""
-        others = [self.build_only(v, None) for v in _positional(args)]
-        function = COMBINATORS[name] + ("_all" if _bool(_keyword(args, "all")) else "")
+        others = [self.build_only(v, None) for v in chains.positional(args)]
+        function = COMBINATORS[name] + ("_all" if _bool(chains.keyword(args, "all")) else "")
         combined = _Query(query.model, combinator=(function, [query, *others]))
         combined.values, combined.values_kind = query.values, query.values_kind
         return combined
@@ -1801,7 +1782,7 @@ class _Translator:
         if query.values is not None or query.annotations or query.joins or query.combinator is not None:
             self.lossy(f"{name}() comes after values()/annotate(): apply it before them in the ported code")
         base = self.select(query, order=False)
-        arguments = ", ".join([base, *(_arg_src(a) for a in args)])
+        arguments = ", ".join([base, *(chains.argument_source(a) for a in args)])
         self.lossy(
             f"{name}() is a method of {self.custom_class} (project code): port it as a function that takes and "
             f"returns a select(), called as {name}(stmt, ...)"
@@ -1813,12 +1794,12 @@ class _Translator:
     def subscript(self, query: _Query, elements: Sequence[cst.SubscriptElement]) -> int | str | None:
         """Apply ``[a:b]`` to the query; for ``[i]`` return the index (the caller fetches that row)."""
         if len(elements) != 1:
-            raise _Unsupported
+            raise chains.Unsupported
         element = elements[0].slice
         if isinstance(element, cst.Index):
             return self.bound(element.value)
         if not isinstance(element, cst.Slice) or element.step is not None:
-            raise _Unsupported
+            raise chains.Unsupported
         start = self.bound(element.lower) if element.lower is not None else None
         stop = self.bound(element.upper) if element.upper is not None else None
         self.slice(query, start, stop)
@@ -1829,9 +1810,9 @@ class _Translator:
         number = _int(node)
         if number is not None:
             if number < 0:
-                raise _Unsupported
+                raise chains.Unsupported
             return number
-        return _src(node)
+        return chains.source(node)
 
     def slice(self, query: _Query, start: int | str | None, stop: int | str | None) -> None:
         """Narrow the query's slice by ``[start:stop]`` (relative to the current slice)."""
@@ -1886,7 +1867,9 @@ class _Translator:
         else:
             assert item.path is not None
             if query.combinator is not None:
-                return [f"desc({_pystr(item.path)})" if item.descending else _pystr(item.path)]
+                return [
+                    f"desc({chains.python_string(item.path)})" if item.descending else chains.python_string(item.path)
+                ]
             parts = item.path.split("__")
             owner = self.model_at(query.model, parts[:-1])
             found = self.relation(owner, parts[-1]) if owner is not None else None
@@ -1912,7 +1895,7 @@ class _Translator:
         order_by = self.order_codes(query) if order else []
         model = query.model
         if columns is None and query.values is not None:
-            columns = [f"{c.code}.label({_pystr(c.key)})" if c.label else c.code for c in query.values]
+            columns = [f"{c.code}.label({chains.python_string(c.key)})" if c.label else c.code for c in query.values]
             if query.distinct and order_by:
                 codes = {c.code for c in query.values}
                 if any(o.removesuffix(".desc()") not in codes for o in order_by):
@@ -1920,7 +1903,9 @@ class _Translator:
                         "Django adds the ORDER BY columns to SELECT DISTINCT (so rows are distinct over them too); "
                         "clear the ordering with order_by() if only the values should be distinct"
                     )
-        annotations = [f"{_paren(a.code)}.label({_pystr(n)})" for n, a in query.annotations.items() if a.selected]
+        annotations = [
+            f"{_paren(a.code)}.label({chains.python_string(n)})" for n, a in query.annotations.items() if a.selected
+        ]
         if query.base is not None:
             head = query.base
             if columns is not None:
@@ -2022,11 +2007,11 @@ class _Translator:
         return f"{SESSION}.execute({statement}).one()"
 
     # ------------------------------------------------------------------ terminals
-    def terminal(self, query: _Query, link: _Link, rest: Sequence[_Link]) -> _Result:
+    def terminal(self, query: _Query, link: chains.Link, rest: Sequence[chains.Link]) -> _Result:
         """An evaluating or writing method at the end of the chain."""
         name, args = link.name, link.call_args
         if query.combinator is not None and name not in ("count", "exists", "first", "last"):
-            raise _Unsupported
+            raise chains.Unsupported
         if name == "aggregate":
             return self.aggregate_terminal(query, args, link, rest)
         if name in ("get_or_create", "update_or_create"):
@@ -2061,9 +2046,9 @@ class _Translator:
 
     def t_earliest(self, query: _Query, args: Sequence[cst.Arg], latest: bool = False) -> _Result:
         """``earliest(*fields)``/``latest(*fields)``: ordered, one row, DoesNotExist when empty."""
-        fields = [_string(v) for v in _positional(args)]
+        fields = [_string(v) for v in chains.positional(args)]
         if any(f is None for f in fields):
-            raise _Unsupported
+            raise chains.Unsupported
         if not fields:
             self.lossy(
                 f"{'latest' if latest else 'earliest'}() without fields orders by Meta.get_latest_by: "
@@ -2105,7 +2090,9 @@ class _Translator:
         """``exists()`` → ``scalar(select(<statement>.exists()))``."""
         return _Result(f"{SESSION}.scalar(select({self.select(query, order=False)}.exists()))", "aggregate")
 
-    def aggregate_terminal(self, query: _Query, args: Sequence[cst.Arg], link: _Link, rest: Sequence[_Link]) -> _Result:
+    def aggregate_terminal(
+        self, query: _Query, args: Sequence[cst.Arg], link: chains.Link, rest: Sequence[chains.Link]
+    ) -> _Result:
         """``aggregate(total=Sum("price"))`` → a dict of labelled aggregates; ``[...]["total"]`` → one scalar."""
         if query.grouped or query.distinct or query.sliced:
             self.lossy(
@@ -2120,7 +2107,7 @@ class _Translator:
                 wanted, rest = key, []
         scope = _Scope(query, query.model, join=())
         columns = [
-            f"{_paren(self.expr(node, scope))}.label({_pystr(name)})"
+            f"{_paren(self.expr(node, scope))}.label({chains.python_string(name)})"
             for name, node in items
             if wanted is None or name == wanted
         ]
@@ -2132,18 +2119,18 @@ class _Translator:
 
     def t_in_bulk(self, query: _Query, args: Sequence[cst.Arg]) -> _Result:
         """``in_bulk(ids)`` → ``{obj.id: obj for obj in scalars(... .in_(ids))}``."""
-        values = _positional(args)
-        field_name = _string(_keyword(args, "field_name")) or "pk"
+        values = chains.positional(args)
+        field_name = _string(chains.keyword(args, "field_name")) or "pk"
         key = self.pk(query.model) if field_name == "pk" else field_name
         if values:
-            query.where.append(f"{query.model}.{key}.in_({_src(values[0])})")
+            query.where.append(f"{query.model}.{key}.in_({chains.source(values[0])})")
         statement = self.select(query, order=False)
         return _Result(f"{{obj.{key}: obj for obj in {SESSION}.scalars({statement})}}", "select")
 
     def t_iterator(self, query: _Query, args: Sequence[cst.Arg]) -> _Result:
         """``iterator(chunk_size)`` → a result streamed with ``yield_per``."""
-        chunk = _keyword(args, "chunk_size") or next(iter(_positional(args)), None)
-        size = _src(chunk) if chunk is not None else "2000"
+        chunk = chains.keyword(args, "chunk_size") or next(iter(chains.positional(args)), None)
+        size = chains.source(chunk) if chunk is not None else "2000"
         statement = self.select(query) + f".execution_options(yield_per={size})"
         self.note("yield_per streams rows in batches like iterator(); it cannot be combined with joinedload() of lists")
         if query.shape in ("entity", "flat"):
@@ -2154,10 +2141,10 @@ class _Translator:
 
     def t_dates(self, query: _Query, args: Sequence[cst.Arg]) -> _Result:
         """``dates(field, kind, order)`` → the distinct dates, truncated in Python (portable)."""
-        values = _positional(args)
+        values = chains.positional(args)
         field_name = _string(values[0]) if values else None
-        kind = _string(_keyword(args, "kind") or (values[1] if len(values) > 1 else None))
-        order = _string(_keyword(args, "order") or (values[2] if len(values) > 2 else None)) or "ASC"
+        kind = _string(chains.keyword(args, "kind") or (values[1] if len(values) > 1 else None))
+        order = _string(chains.keyword(args, "order") or (values[2] if len(values) > 2 else None)) or "ASC"
         truncations = {
             "year": "value.replace(month=1, day=1)",
             "month": "value.replace(day=1)",
@@ -2165,7 +2152,7 @@ class _Translator:
             "day": "value",
         }
         if field_name is None or kind not in truncations:
-            raise _Unsupported
+            raise chains.Unsupported
         column = self.walk(query, query.model, (), field_name.split("__")).code
         query.where.append(f"{column}.is_not(None)")
         query.distinct = True
@@ -2180,11 +2167,11 @@ class _Translator:
 
     def t_raw(self, query: _Query, args: Sequence[cst.Arg]) -> _Result:
         """``Model.objects.raw(sql, params)`` → ``scalars(select(Model).from_statement(text(sql)), params)``."""
-        values = _positional(args)
+        values = chains.positional(args)
         if not values:
-            raise _Unsupported
-        params = _keyword(args, "params") or (values[1] if len(values) > 1 else None)
-        if _keyword(args, "translations") is not None:
+            raise chains.Unsupported
+        params = chains.keyword(args, "params") or (values[1] if len(values) > 1 else None)
+        if chains.keyword(args, "translations") is not None:
             self.lossy("raw(translations=...) renames columns: alias them in the SQL instead")
         sql, bound = self.raw_sql(values[0], params, interpolate=True)
         statement = f"select({query.model}).from_statement({sql})"
@@ -2193,10 +2180,10 @@ class _Translator:
         return _Result(f"{SESSION}.scalars({arguments}).all()", "raw")
 
     # ------------------------------------------------------------------ writes
-    def write_lines(self, lines: list[str]) -> _Result:
+    def write_lines(self, lines: list[str], kind: str = "write") -> _Result:
         """Statements that write, then commit (Django's autocommit)."""
         self.note(NOTE_COMMIT)
-        return _Result("\n".join([*lines, f"{SESSION}.commit()"]), "write", statements=True)
+        return _Result("\n".join([*lines, f"{SESSION}.commit()"]), kind, statements=True)
 
     def take_target(self) -> str | None:
         """The assignment target, which statement translations place themselves."""
@@ -2205,19 +2192,21 @@ class _Translator:
 
     def t_create(self, query: _Query, args: Sequence[cst.Arg]) -> _Result:
         """``create(**fields)`` → ``obj = Model(**fields)``, ``add(obj)``, ``commit()``."""
-        instance = f"{query.model}(" + ", ".join(_arg_src(a) for a in args) + ")"
+        instance = f"{query.model}(" + ", ".join(chains.argument_source(a) for a in args) + ")"
         target = self.take_target()
         if target is None:
             return self.write_lines([f"{SESSION}.add({instance})"])
         return self.write_lines([f"{target} = {instance}", f"{SESSION}.add({target})"])
 
-    def get_or_create(self, query: _Query, args: Sequence[cst.Arg], *, update: bool, rest: Sequence[_Link]) -> _Result:
+    def get_or_create(
+        self, query: _Query, args: Sequence[cst.Arg], *, update: bool, rest: Sequence[chains.Link]
+    ) -> _Result:
         """``get_or_create()``/``update_or_create()``: no SQLAlchemy builtin, so the lines they stand for."""
         method = "update_or_create" if update else "get_or_create"
         index = self.tuple_index(rest)
-        obj, created, whole = self.result_names(_snake(query.model), index)
-        defaults = _keyword(args, "defaults")
-        create_defaults = _keyword(args, "create_defaults") if update else None
+        obj, created, whole = self.result_names(chains.snake_case(query.model), index)
+        defaults = chains.keyword(args, "defaults")
+        create_defaults = chains.keyword(args, "create_defaults") if update else None
         lookups = [a for a in args if a.keyword is None or a.keyword.value not in ("defaults", "create_defaults")]
         self.op_filter(query, lookups)
         statement = self.select(query, order=False) + (".with_for_update()" if update else "")
@@ -2234,9 +2223,12 @@ class _Translator:
                 assert isinstance(defaults, cst.Dict)
                 for element in defaults.elements:
                     assert isinstance(element, cst.DictElement)
-                    lines.append(f"    {obj}.{_string(element.key)} = {_src(element.value)}")
+                    lines.append(f"    {obj}.{_string(element.key)} = {chains.source(element.value)}")
             else:
-                lines += [f"    for key, value in {_src(defaults)}.items():", f"        setattr({obj}, key, value)"]
+                lines += [
+                    f"    for key, value in {chains.source(defaults)}.items():",
+                    f"        setattr({obj}, key, value)",
+                ]
         if whole is not None:
             lines.append(f"{whole} = ({obj}, {created})")
         self.note(f"{method}() has no SQLAlchemy builtin: these lines do what it did")
@@ -2247,10 +2239,10 @@ class _Translator:
         if update:
             self.note("with_for_update() locks the row until the commit, like Django's select_for_update() here")
         if not _parses("\n".join(lines)):
-            raise _Unsupported
+            raise chains.Unsupported
         return self.write_lines(lines)
 
-    def tuple_index(self, rest: Sequence[_Link]) -> int | None:
+    def tuple_index(self, rest: Sequence[chains.Link]) -> int | None:
         """0/1 for a trailing ``[0]``/``[1]`` on the (obj, created) tuple."""
         if not rest:
             return None
@@ -2259,21 +2251,21 @@ class _Translator:
             index = _int(element.value) if isinstance(element, cst.Index) else None
             if index in (0, 1):
                 return index
-        raise _Unsupported
+        raise chains.Unsupported
 
     def result_names(self, default: str, index: int | None) -> tuple[str, str | None, str | None]:
         """(object variable, created variable or None, variable for the whole tuple or None)."""
         target = self.take_target()
         if index is not None:
             if target is None:
-                raise _Unsupported
+                raise chains.Unsupported
             return (target, None, None) if index == 0 else (default, target, None)
         if target is None:
             self.note(f"The result is in `{default}` and `created`")
             return default, "created", None
         node = cst.parse_expression(target)
         if isinstance(node, cst.Tuple) and len(node.elements) == 2:
-            obj, created = (_src(e.value) for e in node.elements)
+            obj, created = (chains.source(e.value) for e in node.elements)
             return obj, None if created == "_" else created, None
         return default, "created", target
 
@@ -2282,15 +2274,15 @@ class _Translator:
         values: dict[str, str] = {}
         for arg in lookups:
             if arg.keyword is not None and "__" not in arg.keyword.value:
-                values[arg.keyword.value] = _src(arg.value)
+                values[arg.keyword.value] = chains.source(arg.value)
         splat = None
         if _literal_dict(defaults):
             assert isinstance(defaults, cst.Dict)
             for element in defaults.elements:
                 assert isinstance(element, cst.DictElement)
-                values[str(_string(element.key))] = _src(element.value)
+                values[str(_string(element.key))] = chains.source(element.value)
         elif defaults is not None and not _is_none(defaults):
-            splat = f"**{_src(defaults)}"
+            splat = f"**{chains.source(defaults)}"
         pieces = [f"{k}={v}" for k, v in values.items()]
         if splat is not None:
             pieces.append(splat)
@@ -2309,7 +2301,9 @@ class _Translator:
                 key = found[1].column
                 if not _looks_like_key(node) and not _is_none(node):
                     value = f"{_paren(value)}.{self.pk(found[1].target)}"
-                    self.note(f"`{_src(node)}` is taken for {_article(found[1].target)} instance: its key is written")
+                    self.note(
+                        f"`{chains.source(node)}` is taken for {_article(found[1].target)} instance: its key is written"
+                    )
             assignments.append(f"{key}={value}")
         statement = f"update({query.model})" + self.where_clause(query) + ".values(" + ", ".join(assignments) + ")"
         self.note(
@@ -2357,11 +2351,11 @@ class _Translator:
 
     def t_bulk_create(self, query: _Query, args: Sequence[cst.Arg]) -> _Result:
         """``bulk_create(objs)`` → ``add_all(objs)``."""
-        values = _positional(args)
+        values = chains.positional(args)
         if not values:
-            raise _Unsupported
-        objects = _src(values[0])
-        if any(_bool(_keyword(args, name)) for name in ("ignore_conflicts", "update_conflicts")):
+            raise chains.Unsupported
+        objects = chains.source(values[0])
+        if any(_bool(chains.keyword(args, name)) for name in ("ignore_conflicts", "update_conflicts")):
             self.lossy(
                 "ignore_conflicts/update_conflicts: use the dialect's insert().on_conflict_do_nothing()/"
                 "on_conflict_do_update() (sqlalchemy.dialects.postgresql or sqlite)"
@@ -2378,16 +2372,16 @@ class _Translator:
 
     def t_bulk_update(self, query: _Query, args: Sequence[cst.Arg]) -> _Result:
         """``bulk_update(objs, fields)``: the session writes the changed attributes of loaded objects."""
-        values = _positional(args)
+        values = chains.positional(args)
         if not values:
-            raise _Unsupported
+            raise chains.Unsupported
         self.note(
             "The session writes every changed attribute of these objects at commit; "
             "Django's bulk_update() wrote only the listed fields, without save() or signals"
         )
         if self.take_target() is not None:
             self.lossy("Django's bulk_update() returned the number of rows written; nothing counts them here")
-        return self.write_lines([f"{SESSION}.add_all({_src(values[0])})"])
+        return self.write_lines([f"{SESSION}.add_all({chains.source(values[0])})"])
 
     # ------------------------------------------------------------------ raw SQL
     def raw_sql(
@@ -2401,13 +2395,13 @@ class _Translator:
         text = _string(sql)
         if text is None:
             self.lossy(
-                f"The SQL in `{_src(sql)}` is built elsewhere: rewrite its %s / %(name)s placeholders "
+                f"The SQL in `{chains.source(sql)}` is built elsewhere: rewrite its %s / %(name)s placeholders "
                 "as :name bound parameters of text()"
             )
-            return f"text({_src(sql)})", _src(params) if params is not None else None
+            return f"text({chains.source(sql)})", chains.source(params) if params is not None else None
         escaped = BIND_PARAM.sub(lambda m: "\\:" + m.group(1), text)  # a literal ":word" is no parameter
         if params is None and not interpolate:
-            return f"text({_pystr(escaped)})", None
+            return f"text({chains.python_string(escaped)})", None
         names: list[str] = []
 
         def placeholder(match: re.Match[str]) -> str:
@@ -2418,24 +2412,24 @@ class _Translator:
             return f":{name}"
 
         rewritten = DJANGO_PLACEHOLDER.sub(placeholder, escaped)
-        code = f"text({_pystr(rewritten)})"
+        code = f"text({chains.python_string(rewritten)})"
         positional = [n for n in names if re.fullmatch(r"p\d+", n)]
         if params is None or _is_none(params):
             if names:
                 self.lossy("The SQL has placeholders but no parameters are passed")
             return code, None
         if isinstance(params, cst.Dict) or (names and not positional):
-            return code, _src(params)
+            return code, chains.source(params)
         if isinstance(params, (cst.List, cst.Tuple)):
-            items = [_src(e.value) for e in params.elements]
+            items = [chains.source(e.value) for e in params.elements]
             if len(items) != len(positional):
                 self.lossy("The number of %s placeholders and of parameters differ")
             pairs = [f'"{name}": {value}' for name, value in zip(positional, items, strict=False)]
             return code, "{" + ", ".join(pairs) + "}" if pairs else None
-        source = _paren(_src(params))
+        source = _paren(chains.source(params))
         return code, "{" + ", ".join(f'"{name}": {source}[{i}]' for i, name in enumerate(positional)) + "}"
 
-    def cursor_call(self, links: Sequence[_Link]) -> _Result | None:
+    def cursor_call(self, links: Sequence[chains.Link]) -> _Result | None:
         """``cursor.execute(sql, params)`` / ``connection.cursor().execute(...)`` → ``execute(text(...))``."""
         last = links[-1]
         receiver = links[:-1]
@@ -2444,7 +2438,7 @@ class _Translator:
         if not (named or chained):
             return None
         code = self.execute_code(last)
-        sql = _string(_positional(last.call_args)[0]) if _positional(last.call_args) else None
+        sql = _string(chains.positional(last.call_args)[0]) if chains.positional(last.call_args) else None
         writes = sql is not None and SQL_WRITE.match(sql) is not None
         target = self.take_target()
         if last.name == "executemany":
@@ -2457,20 +2451,20 @@ class _Translator:
             )
         line = f"{target} = {code}" if target else code
         if writes:
-            return self.write_lines([line])
+            return self.write_lines([line], "raw")
         return _Result(line, "raw", statements=True)
 
-    def execute_code(self, call: _Link) -> str:
+    def execute_code(self, call: chains.Link) -> str:
         """``db.session.execute(text(...), params)`` for a cursor's execute()/executemany()."""
-        values = _positional(call.call_args)
+        values = chains.positional(call.call_args)
         if not values:
-            raise _Unsupported
-        params = values[1] if len(values) > 1 else _keyword(call.call_args, "params")
+            raise chains.Unsupported
+        params = values[1] if len(values) > 1 else chains.keyword(call.call_args, "params")
         if call.name == "executemany":
             if params is None:
-                raise _Unsupported
+                raise chains.Unsupported
             text_sql, row = self.raw_sql(values[0], cst.Name("row"), interpolate=True)
-            rows = _src(params)
+            rows = chains.source(params)
             if row in (None, "row"):  # named placeholders: each row is already a mapping
                 return f"{SESSION}.execute({text_sql}, list({rows}))"
             return f"{SESSION}.execute({text_sql}, [{row} for row in {rows}])"
@@ -2480,13 +2474,13 @@ class _Translator:
     def cursor_block(self, block: cst.With) -> _Result:
         """``with connection.cursor() as cursor:`` → the body, with each execute() on ``db.session``."""
         if len(block.items) != 1 or not isinstance(block.body, cst.IndentedBlock):
-            raise _Unsupported
+            raise chains.Unsupported
         item = block.items[0]
-        links = _flatten(item.item)
+        links = chains.flatten(item.item)
         if not links[-1].is_call or links[-1].name != "cursor" or item.asname is None:
-            raise _Unsupported
+            raise chains.Unsupported
         if not isinstance(item.asname.name, cst.Name):
-            raise _Unsupported
+            raise chains.Unsupported
         cursor = item.asname.name.value
         body_source = "".join(cst.Module(body=[]).code_for_node(s) for s in block.body.body)
         result = "result" if re.search(r"\bresult\b", body_source) is None else cursor
@@ -2496,8 +2490,8 @@ class _Translator:
         for statement in block.body.body:
             call = _execute_in(statement, cursor)
             if call is not None:
-                link = _flatten(call)[-1]
-                sql = _string(_positional(link.call_args)[0]) if _positional(link.call_args) else None
+                link = chains.flatten(call)[-1]
+                sql = _string(chains.positional(link.call_args)[0]) if chains.positional(link.call_args) else None
                 writes = writes or (sql is not None and SQL_WRITE.match(sql) is not None)
                 lines.append(f"{result} = {self.execute_code(link)}")
                 continue
@@ -2512,7 +2506,7 @@ class _Translator:
         )
         self.take_target()
         if writes:
-            return self.write_lines(lines)
+            return self.write_lines(lines, "raw")
         return _Result("\n".join(lines), "raw", statements=True)
 
     # ------------------------------------------------------------------ transactions and shortcuts
@@ -2528,17 +2522,17 @@ class _Translator:
             "Outside atomic() Django committed each query at once; a Flask-SQLAlchemy session keeps one "
             "transaction open until db.session.commit() (the with block commits on exit, rolls back on error)"
         )
-        if args and _keyword(args, "using") is not None:
+        if args and chains.keyword(args, "using") is not None:
             self.lossy("atomic(using=...) names another database: begin a session bound to that engine")
-        if args and _bool(_keyword(args, "durable")):
+        if args and _bool(chains.keyword(args, "durable")):
             self.note("durable=True has no counterpart: begin() is the outermost transaction by construction")
         return _Result(f"{SESSION}.begin()", "transaction")
 
     def shortcut(self, name: str, args: Sequence[cst.Arg]) -> _Result:
         """``get_object_or_404()`` → ``db.get_or_404()``/``db.one_or_404()``; ``get_list_or_404()`` → ``abort(404)``."""
-        values = _positional(args)
+        values = chains.positional(args)
         if not values:
-            raise _Unsupported
+            raise chains.Unsupported
         klass, lookups = values[0], list(args[1:])
         model = self.model_of(klass)
         query = _Query(model) if model is not None else self.build_only(klass, None)
@@ -2547,7 +2541,7 @@ class _Translator:
             return _Result(f"{self.fetch(query, self.select(query), 'all')} or abort(404)", "select")
         keys = _keywords(lookups)
         if model is not None and len(lookups) == 1 and len(keys) == 1 and keys[0][0] in ("pk", self.pk(model)):
-            return _Result(f"db.get_or_404({model}, {_src(keys[0][1])})", "get")
+            return _Result(f"db.get_or_404({model}, {chains.source(keys[0][1])})", "get")
         self.op_filter(query, lookups)
         self.note("one_or_404() answers 404 for several rows too, where Django raised MultipleObjectsReturned (a 500)")
         return _Result(f"db.one_or_404({self.select(query, order=False)})", "get")
