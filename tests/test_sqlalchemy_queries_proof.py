@@ -441,6 +441,10 @@ DIFFERENCES = {
     ),
     "delete_cascades": ('Author.objects.filter(name="Bob").delete()', "applies each relation's on_delete"),
     "one_or_404_many": ('get_object_or_404(Book, author__name="Ann")', "answers 404 for several rows too"),
+    "integer_division": (
+        'Book.objects.filter(rating__gt=0).annotate(r=F("pages") / F("rating")).values_list("id", "r").order_by("id")',
+        "two integer columns divide as integers",
+    ),
     "distinct_with_ordering": (
         'Book.objects.values("author").distinct()',
         "Django adds the ORDER BY columns to SELECT DISTINCT",

@@ -1341,6 +1341,7 @@ NOTES: list[tuple[str, str, str]] = [
     ("cursor", 'cursor.execute("SELECT 1")', "The Result replaces the cursor"),
     ("week_day", "Loan.objects.filter(due__week_day=2)", "Django's week_day counts 1 = Sunday"),
     ("random", 'Book.objects.order_by("?")', "MySQL spells it func.rand()"),
+    ("division", 'Book.objects.annotate(per_page=F("price") / F("pages"))', "write `//` where both sides are integers"),
     ("distinct_on", 'Book.objects.distinct("author")', "PostgreSQL's DISTINCT ON"),
     ("dates", 'Book.objects.dates("published", "day")', "The dates are truncated in Python"),
     ("none", "Book.objects.none()", "none() ran no query in Django"),

@@ -73,10 +73,16 @@ class FlaskDataLayer:
         from fwlint.translate.sqlalchemy_queries import QuerySchema, RelationInfo
 
         relations: dict[str, dict[str, RelationInfo]] = {}
-        for model_name, by_name in self.schema.query_relations().items():
+        for model_name, by_attribute in self.schema.relations().items():
+            # Lookups use the query name (``book``), the SQLAlchemy model the accessor (``book_set``).
             relations[model_name] = {
-                name: RelationInfo(info.target, info.kind, info.column if info.kind in ("fk", "o2o") else None)
-                for name, info in by_name.items()
+                info.query_name: RelationInfo(
+                    info.target,
+                    info.kind,
+                    info.column if info.kind in ("fk", "o2o") else None,
+                    attribute if attribute != info.query_name else None,
+                )
+                for attribute, info in by_attribute.items()
             }
         fields: dict[str, frozenset[str]] = {}
         ordering: dict[str, tuple[str, ...]] = {}

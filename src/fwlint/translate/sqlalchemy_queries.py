@@ -7,11 +7,16 @@ from the project's models (relations, concrete fields, ``Meta.ordering``, custom
 managers). :func:`translate_queryset` parses the text with libcst, folds the chain
 into one description of the query and writes that description as SQLAlchemy code.
 
+The schema's optional parts sharpen the output: ``nullable`` (fields declared ``null=True``)
+lets negations keep NULL rows exactly where Django does (without it they are noted),
+``primary_keys`` names keys other than ``id``, ``RelationInfo.attribute`` names a SQLAlchemy
+relationship that differs from the Django lookup name (``book_set`` for ``book``).
+
 Session convention: the Flask app has ``db = SQLAlchemy(model_class=Base)``
 (Flask-SQLAlchemy 3.1) and SQLAlchemy models with the Django models' class, field and
 relation names. Reads are ``db.session.scalars(select(...)).all()`` and
-``db.session.execute(...)``, fetches by key ``db.session.get(Book, pk)`` /
-``db.get_or_404(Book, pk)``, writes ``db.session.add(...)`` or
+``db.session.execute(...)``, ``get_object_or_404()`` becomes ``db.get_or_404(Book, pk)`` /
+``db.one_or_404(select(...))``, writes ``db.session.add(...)`` or
 ``db.session.execute(update(...))`` followed by ``db.session.commit()``.
 
 Decisions worth knowing (each is repeated in the notes of the sites it affects):
@@ -1269,6 +1274,11 @@ class _Translator:
         rewriter = _ExpressionRewriter(self, scope)
         rewritten = node.visit(rewriter)
         assert isinstance(rewritten, cst.BaseExpression)
+        if rewriter.replaced and any(isinstance(n.operator, cst.Divide) for n in _binary_operations(rewritten)):
+            self.note(
+                "Django's `/` is the database's: two integer columns divide as integers; SQLAlchemy 2.0's `/` "
+                "always divides exactly, so write `//` where both sides are integers"
+            )
         return chains.source(rewritten), rewriter.replaced
 
     def is_sql(self, node: cst.BaseExpression) -> bool:
@@ -2646,3 +2656,15 @@ def _duplicates_note(relation: str, model: str) -> str:
         f"Django joins `{relation}` for this lookup, so {_article(model)} comes back once per matching related "
         "row; any() returns it once (as .distinct() would in Django)"
     )
+
+
+def _binary_operations(node: cst.CSTNode) -> list[cst.BinaryOperation]:
+    """Every binary operation inside a node."""
+    found: list[cst.BinaryOperation] = []
+
+    class _Finder(cst.CSTVisitor):
+        def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+            found.append(node)
+
+    node.visit(_Finder())
+    return found
