@@ -133,3 +133,9 @@ def test_a_project_without_settings_has_none() -> None:
     assert settings.module is None
     assert settings.values == {}
     assert settings.installed_apps == []
+
+
+def test_a_locale_formats_module_is_not_settings() -> None:
+    formats = 'DATE_FORMAT = "N j, Y"\nDECIMAL_SEPARATOR = "."\nFIRST_DAY_OF_WEEK = 0\n'
+    files = project(**{"site_config/formats/en/formats.py": formats})
+    assert "site_config.formats.en.formats" not in read_settings(index_of(files)).modules

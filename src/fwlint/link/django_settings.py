@@ -17,6 +17,15 @@ from fwlint.link.index import ProjectIndex
 # Settings whose presence marks a module as Django settings.
 MARKERS = ("INSTALLED_APPS", "ROOT_URLCONF", "MIDDLEWARE")
 MAX_DEPTH = 16
+# What a locale's ``formats.py`` (or a FORMAT_MODULE_PATH module) defines: not settings modules.
+FORMAT_SETTINGS = frozenset(
+    {
+        "DATE_FORMAT", "DATETIME_FORMAT", "TIME_FORMAT", "YEAR_MONTH_FORMAT", "MONTH_DAY_FORMAT",
+        "SHORT_DATE_FORMAT", "SHORT_DATETIME_FORMAT", "FIRST_DAY_OF_WEEK", "DATE_INPUT_FORMATS",
+        "TIME_INPUT_FORMATS", "DATETIME_INPUT_FORMATS", "DECIMAL_SEPARATOR", "THOUSAND_SEPARATOR",
+        "NUMBER_GROUPING", "USE_THOUSAND_SEPARATOR",
+    }
+)  # fmt: skip
 # Settings Django itself reads (django/conf/global_settings.py, plus a few removed ones and SITE_ID):
 # any other upper-case module name in a settings module is the project's own.
 DJANGO_SETTINGS = frozenset(
@@ -144,7 +153,8 @@ def _is_settings(facts: FileFacts) -> bool:
     names = {a.target.rsplit(".", 1)[-1] for a in facts.assignments if a.target.startswith(facts.module + ".")}
     if "urlpatterns" in names:
         return False
-    return any(marker in names for marker in MARKERS) or len(names & DJANGO_SETTINGS) >= 2
+    # Locale format modules (``formats.py``: DATE_FORMAT, DECIMAL_SEPARATOR...) set Django settings names too.
+    return any(marker in names for marker in MARKERS) or len((names & DJANGO_SETTINGS) - FORMAT_SETTINGS) >= 2
 
 
 def compose(index: ProjectIndex, module: str, depth: int = 0, seen: frozenset[str] = frozenset()) -> dict[str, Setting]:
