@@ -151,3 +151,43 @@ def test_the_suggested_flask_rules_build_a_werkzeug_map_that_routes_every_url(re
     for route in routes:
         endpoint, _ = adapter.match("/" + sample_url(route["path"]), method=route["methods"][0])
         assert routes[endpoint]["path"] == route["path"], route["path"]
+
+
+def test_the_settings_in_use_and_what_they_declare(report: dict[str, Any]) -> None:
+    structure = report["inventory"]["project_structure"]
+    assert structure["settings_module"] == "library_site.settings.dev"  # manage.py's DJANGO_SETTINGS_MODULE
+    assert structure["named_by"] == "manage.py"
+    assert structure["settings_modules"] == ["library_site.settings.base", "library_site.settings.dev"]
+    assert structure["root_urlconf"] == "library_site.urls"
+    assert structure["auth_user_model"] == "accounts.User"
+    assert structure["databases"] == {"default": "django.db.backends.sqlite3"}
+    base, dev = "library_site/settings/base.py", "library_site/settings/dev.py"
+    apps = [(e["name"], e["kind"], e["file"], e["line"]) for e in structure["installed_apps"]]
+    contrib = ["admin", "auth", "contenttypes", "sessions", "messages", "staticfiles", "sitemaps"]
+    assert apps == [
+        *[(f"django.contrib.{name}", "django", base, 13 + i) for i, name in enumerate(contrib)],
+        ("rest_framework", "django", base, 20),
+        ("rest_framework.authtoken", "django", base, 21),
+        ("accounts.apps.AccountsConfig", "project", base, 22),
+        ("catalog.apps.CatalogConfig", "project", base, 23),
+        ("loans.apps.LoansConfig", "project", base, 24),
+        ("api.apps.ApiConfig", "project", base, 25),
+        ("django.contrib.humanize", "django", dev, 8),  # INSTALLED_APPS += [...] in dev.py
+    ]
+    middleware = [(e["name"], e["kind"], e["file"], e["line"]) for e in structure["middleware"]]
+    assert middleware[-1] == ("library_site.middleware.RequestTimingMiddleware", "project", dev, 9)
+    assert [m[3] for m in middleware[:-1]] == list(range(29, 36))
+
+
+def test_each_installed_app_and_middleware_has_its_flask_answer(report: dict[str, Any]) -> None:
+    structure = report["inventory"]["project_structure"]
+    by_place = {(f["file"], f["line"]): f for f in report["findings"] if f["source_api"].startswith("settings.")}
+    rules = {}
+    for entry in structure["installed_apps"] + structure["middleware"]:
+        finding = by_place[(entry["file"], entry["line"])]
+        assert finding["rule"] != "DF000", entry
+        rules[entry["name"]] = finding["rule"]
+    assert rules["django.contrib.admin"] == "DF944"  # Flask-Admin
+    assert rules["catalog.apps.CatalogConfig"] == "DF942"  # a blueprint
+    assert rules["django.middleware.csrf.CsrfViewMiddleware"] == "DF960"  # Flask-WTF CSRFProtect
+    assert rules["library_site.middleware.RequestTimingMiddleware"] == "DF965"  # before/after_request

@@ -129,7 +129,7 @@ def _map_django(
 ) -> None:
     from fwlint.inventory import auth_entries
     from fwlint.link import ProjectIndex
-    from fwlint.mapping_django import build_django_project, django_route_entries, map_django_project
+    from fwlint.mapping_django import build_django_project, django_route_entries, map_django_project, project_structure
 
     index = ProjectIndex(files)
     project = build_django_project(index)
@@ -139,6 +139,7 @@ def _map_django(
     report.routes = django_route_entries(project.structure)
     report.models = project.data.model_entries(selected)
     report.forms = project.data.form_entries(selected)
+    report.project_structure = project_structure(index, project)
     _fill_mapping(report, result)
     report.auth = auth_entries(result.findings)
 

@@ -476,6 +476,47 @@ def map_django_project(
     return MappingResult(mapper.findings, mapper.mapped, mapper.unmapped, mapper.unmapped_apis, mapper.queries)
 
 
+def project_structure(index: ProjectIndex, project: DjangoProject) -> dict[str, Any] | None:
+    """The settings inventory: which module is in use, and every installed app and middleware."""
+    settings = project.settings
+    if settings.module is None:
+        return None
+
+    def entries(name: str, app: bool) -> list[dict[str, Any]]:
+        setting = settings.values.get(name)
+        found = []
+        for entry in setting.entries if setting is not None else []:
+            if not isinstance(entry.value, str):
+                continue
+            dotted = _app_name(entry.value) if app else entry.value
+            parts = dotted.split(".")
+            if any(".".join(parts[:i]) in index.modules for i in range(len(parts), 0, -1)):
+                kind = "project"
+            elif parts[0] in ("django", "rest_framework"):
+                kind = "django"
+            else:
+                kind = "third-party"
+            found.append({"name": entry.value, "kind": kind, "file": entry.file, "line": entry.span.line})
+        return found
+
+    databases: dict[str, str | None] = {}
+    setting = settings.values.get("DATABASES")
+    if setting is not None and isinstance(setting.value, dict):
+        for alias, config in setting.value.items():
+            engine = config.get("ENGINE") if isinstance(config, dict) else None
+            databases[alias] = engine if isinstance(engine, str) else None
+    return {
+        "settings_module": settings.module,
+        "named_by": settings.named_by,
+        "settings_modules": settings.modules,
+        "installed_apps": entries("INSTALLED_APPS", True),
+        "middleware": entries("MIDDLEWARE", False) or entries("MIDDLEWARE_CLASSES", False),
+        "root_urlconf": settings.root_urlconf,
+        "auth_user_model": settings.auth_user_model,
+        "databases": databases,
+    }
+
+
 def django_route_entries(structure: DjangoStructure) -> list[RouteEntry]:
     entries = []
     for site in structure.routes:

@@ -48,6 +48,7 @@ def report_dict(report: Report) -> dict[str, Any]:
             "auth": report.auth,
             "queries": report.queries,
             "templates": report.templates,
+            **({"project_structure": report.project_structure} if report.project_structure is not None else {}),
         },
         "findings": [f.to_json() for f in report.findings],
         "errors": [{"file": e.path, "kind": e.kind, "message": e.message, "line": e.line} for e in report.errors],

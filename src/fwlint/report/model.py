@@ -109,6 +109,8 @@ class Report:
     auth: list[dict[str, Any]] = field(default_factory=list)
     queries: list[dict[str, Any]] = field(default_factory=list)
     templates: list[dict[str, Any]] = field(default_factory=list)
+    # A Django project's settings as the port sees them (None for Flask projects).
+    project_structure: dict[str, Any] | None = None
     errors: list[FileError] = field(default_factory=list)
     estimate: Estimate | None = None
     coverage_mapped: int = 0
