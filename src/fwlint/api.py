@@ -49,9 +49,6 @@ def scan(
                 "report_from_cache": 1,
             }
             return cached
-    # The catalog is read only now: an unchanged tree's report needs none (the cache salt
-    # already covers the rule files).
-    catalog = catalog or _catalog(work.cache, settings)
     project = extract(work, progress, None if only_files is None else _selector(only_files))
     extracted = time.perf_counter()
     detected, counts = detect(project.files)
@@ -66,9 +63,15 @@ def scan(
         errors=project.errors,
     )
     report.templates = [{"file": t.path, "lines": t.lines} for t in project.templates]
+    if source is not None:
+        # The catalog is read only now, for this direction: an unchanged tree's report needs none
+        # (the cache salt already covers the rule files).
+        catalog = catalog or _catalog(work.cache, settings, source)
     if source == "flask":
+        assert catalog is not None
         _map_flask(report, project.files, catalog, work.cache, _selector(only_files))
     elif source == "django":
+        assert catalog is not None
         _map_django(report, project.files, catalog, work.cache, _selector(only_files))
     if only_files is not None:
         # Findings and coverage already cover only the selection (map_project); the rest follows.
@@ -173,16 +176,16 @@ def _selector(only_files: set[str] | None) -> Callable[[str], bool]:
     return lambda path: path in chosen or path.startswith(prefixes)
 
 
-def _catalog(cache: FactCache | None, settings: Settings) -> Catalog:
-    """The rule catalog, parsed once and kept in the cache (TOML parsing dominates a small scan)."""
+def _catalog(cache: FactCache | None, settings: Settings, source: str) -> Catalog:
+    """One direction's rule catalog, parsed once and kept in the cache (TOML parsing dominates a small scan)."""
     if cache is None:
-        return load_catalog(settings.rule_files, settings.ignore)
-    digest = hashlib.blake2b(repr((analysis_salt(), settings.rule_files, sorted(settings.ignore))).encode())
+        return load_catalog(settings.rule_files, settings.ignore, source)
+    digest = hashlib.blake2b(repr((analysis_salt(), settings.rule_files, sorted(settings.ignore), source)).encode())
     name = f"catalog-{digest.hexdigest()[:16]}"
     cached = cache.get_blob(name)
     if isinstance(cached, Catalog):
         return cached
-    catalog = load_catalog(settings.rule_files, settings.ignore)
+    catalog = load_catalog(settings.rule_files, settings.ignore, source)
     cache.put_blob(name, catalog)
     return catalog
 

@@ -223,13 +223,18 @@ def iter_rules(path: Path, direction: tuple[str, str] | None = None) -> Iterator
         yield _parse_rule(raw, str(path), direction)
 
 
-def load_catalog(extra_files: Iterable[str] = (), disabled: Iterable[str] = ()) -> Catalog:
+def load_catalog(extra_files: Iterable[str] = (), disabled: Iterable[str] = (), source: str | None = None) -> Catalog:
+    """Every rule (or, with ``source``, only the rules of the direction that starts from it: a scan
+    needs one direction, and parsing the other's TOML is most of a small scan's cost)."""
     catalog = Catalog()
     for path in catalog_files():
+        if source is not None and DIRECTIONS.get(path.parent.name, (None,))[0] != source:
+            continue
         for rule in iter_rules(path):
             catalog.add(rule)
     for extra in extra_files:
         for rule in iter_rules(Path(extra)):
-            catalog.add(rule)
+            if source is None or rule.direction[0] == source:
+                catalog.add(rule)
     disabled = list(disabled)
     return catalog.without(disabled) if disabled else catalog
