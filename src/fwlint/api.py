@@ -132,10 +132,12 @@ def _map_django(
 ) -> None:
     from fwlint.inventory import auth_entries
     from fwlint.link import ProjectIndex
+    from fwlint.link.builtin_sources import cached_in
     from fwlint.mapping_django import build_django_project, django_route_entries, map_django_project, project_structure
 
     index = ProjectIndex(files)
-    project = build_django_project(index)
+    with cached_in(cache):
+        project = build_django_project(index)
     with _query_memo(cache) as memo:
         result = map_django_project(index, project, catalog, selected, memo)
     report.findings = result.findings

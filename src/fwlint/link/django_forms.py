@@ -48,8 +48,8 @@ import functools
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from fwlint.extract import SourceFile, extract_source
 from fwlint.facts import CallValue, ClassDef, FileFacts, Opaque, Ref, Span, Value
+from fwlint.link.builtin_sources import builtin_facts
 from fwlint.link.django_models import DjangoField, DjangoModel, DjangoSchema, discover_django_models
 from fwlint.link.index import ProjectIndex
 from fwlint.translate.values import code_of
@@ -625,11 +625,7 @@ def pretty_name(name: str) -> str:
 @functools.lru_cache(maxsize=1)
 def auth_forms_index() -> ProjectIndex:
     """django.contrib.auth's forms (:data:`AUTH_FORMS_SOURCE`), read by the extractor into an index of their own."""
-    source = SourceFile(AUTH_FORMS_FILE, AUTH_FORMS_FILE, AUTH_FORMS_MODULE, False)
-    result = extract_source(source, AUTH_FORMS_SOURCE.encode("utf-8"), 1_000_000)
-    if not isinstance(result, FileFacts):  # the source above is fixed: this cannot happen at runtime
-        raise RuntimeError(f"cannot read Django's auth form definitions: {result}")
-    return ProjectIndex([result])
+    return ProjectIndex([builtin_facts(AUTH_FORMS_FILE, AUTH_FORMS_MODULE, AUTH_FORMS_SOURCE)])
 
 
 class _Names:
@@ -910,11 +906,8 @@ def django_builtin_models() -> dict[str, DjangoModel]:
     """Django's own models (``auth.User``, ``auth.Group``, ``auth.Permission``, ``contenttypes.ContentType``)
     as :func:`~fwlint.link.django_models.discover_django_models` describes them, by qualname."""
     module = _BUILTIN_REFERENCES_FILE.removesuffix(".py").replace("/", ".")
-    source = SourceFile(_BUILTIN_REFERENCES_FILE, _BUILTIN_REFERENCES_FILE, module, False)
-    result = extract_source(source, _BUILTIN_REFERENCES_SOURCE.encode("utf-8"), 1_000_000)
-    if not isinstance(result, FileFacts):  # the source above is fixed: this cannot happen at runtime
-        raise RuntimeError(f"cannot read the references to Django's models: {result}")
-    schema = discover_django_models(ProjectIndex([result]))
+    references = builtin_facts(_BUILTIN_REFERENCES_FILE, module, _BUILTIN_REFERENCES_SOURCE)
+    schema = discover_django_models(ProjectIndex([references]))
     return {model.qualname: model for model in schema.builtin_models}
 
 

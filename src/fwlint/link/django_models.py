@@ -28,8 +28,8 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from typing import cast
 
-from fwlint.extract import SourceFile, extract_source
 from fwlint.facts import CallValue, ClassDef, FileFacts, Opaque, Ref, Span, Value
+from fwlint.link.builtin_sources import builtin_facts
 from fwlint.link.index import ProjectIndex
 
 __all__ = [
@@ -347,10 +347,7 @@ def _builtin_index() -> ProjectIndex:
         ("django/contrib/contenttypes/models.py", "django.contrib.contenttypes.models", _CONTENTTYPES_SOURCE),
         ("django/contrib/auth/models.py", "django.contrib.auth.models", _AUTH_SOURCE),
     ):
-        result = extract_source(SourceFile(path, path, module, False), text.encode("utf-8"), 1_000_000)
-        if not isinstance(result, FileFacts):  # the sources above are fixed: this cannot happen at runtime
-            raise RuntimeError(f"cannot read Django's built-in model definitions: {result}")
-        facts.append(result)
+        facts.append(builtin_facts(path, module, text))
     return ProjectIndex(facts)
 
 
