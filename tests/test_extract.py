@@ -237,3 +237,20 @@ def test_a_computed_setting_is_recorded_as_its_text() -> None:
         ("app.SECRET_KEY", Opaque('os.environ["SECRET_KEY"]')),
         ("app.APPS", Opaque('list(BASE) + ["x"]')),
     ]
+
+
+def test_self_in_a_custom_queryset_is_a_query_only_in_django_code() -> None:
+    django = facts_of(
+        "from django.db import models\n"
+        "class BookQuerySet(models.QuerySet):\n"
+        "    def available(self):\n"
+        "        return self.filter(on_loan=False)\n"
+    )
+    assert [c.callee for c in django.calls if c.callee.endswith(".filter")] == ["app.BookQuerySet().filter"]
+    flask = facts_of(
+        "from flask_login import LoginManager\n"
+        "class SecurityManager(LoginManager):\n"
+        "    def users(self):\n"
+        "        return self.session.query(User)\n"
+    )
+    assert not [c for c in flask.calls if "query" in c.callee]

@@ -615,7 +615,7 @@ class ModuleWalker:
         for position, param_name in enumerate(params):
             if param_name == "request" and self.imports_django:
                 self.symbols.bind(param_name, DJANGO_REQUEST)
-            elif position == 0 and owner is not None and _is_queryset_class(owner):
+            elif position == 0 and owner is not None and self.imports_django and _is_queryset_class(owner):
                 # ``self.filter(...)`` in a custom QuerySet or Manager is a query on the model.
                 self.symbols.bind(param_name, f"{owner.qualname}()")
             elif param_name in ("self", "cls"):
