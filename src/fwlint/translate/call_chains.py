@@ -40,6 +40,23 @@ class Link:
         return self.args or ()
 
 
+class Notes:
+    """What a translation tells the porter: each note once, and whether the code stayed exact."""
+
+    notes: list[str]
+    exact: bool
+
+    def note(self, text: str) -> None:
+        """Add a note once."""
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def lossy(self, text: str) -> None:
+        """Add a note and mark the translation as not exact."""
+        self.exact = False
+        self.note(text)
+
+
 def flatten(node: cst.BaseExpression) -> list[Link]:
     """``Book.objects.filter(x)[:3]`` → [Book, objects, filter(x), [:3]]."""
     links: list[Link] = []

@@ -484,7 +484,7 @@ class _Result:
 # ---------------------------------------------------------------------------- translator
 
 
-class _Translator:
+class _Translator(chains.Notes):
     """One translation: holds the notes, the exactness and the models in scope."""
 
     def __init__(
@@ -498,16 +498,6 @@ class _Translator:
         self.safe: str | None = None
 
     # ------------------------------------------------------------------ bookkeeping
-    def note(self, text: str) -> None:
-        """Add a note once."""
-        if text not in self.notes:
-            self.notes.append(text)
-
-    def lossy(self, text: str) -> None:
-        """Add a note and mark the translation as not exact."""
-        self.exact = False
-        self.note(text)
-
     def finish(self, result: _Result) -> QueryTranslation | None:
         """Check the code parses (falling back to a safe partial), add the target and imports."""
         code = result.code

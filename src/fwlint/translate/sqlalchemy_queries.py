@@ -632,7 +632,7 @@ class _ExpressionRewriter(cst.CSTTransformer):
         return replacement
 
 
-class _Translator:
+class _Translator(chains.Notes):
     """One translation: the notes, the exactness, the models and the schema in use."""
 
     def __init__(self, models: Mapping[str, str], schema: QuerySchema, target: str | None) -> None:
@@ -646,16 +646,6 @@ class _Translator:
         self.source: cst.BaseExpression | None = None
 
     # ------------------------------------------------------------------ bookkeeping
-    def note(self, text: str) -> None:
-        """Add a note once."""
-        if text not in self.notes:
-            self.notes.append(text)
-
-    def lossy(self, text: str) -> None:
-        """Add a note and mark the translation as not exact."""
-        self.exact = False
-        self.note(text)
-
     def finish(self, result: _Result) -> TranslatedQuerySet | None:
         """Attach the assignment target, check the code parses, collect its imports."""
         code = result.code
