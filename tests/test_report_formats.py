@@ -43,9 +43,17 @@ def clinic_report() -> Report:
     return scan_dir(FIXTURES / "flask_clinic")
 
 
-@pytest.fixture(params=["flask_shop", "flask_clinic"])
-def fixture_report(request: pytest.FixtureRequest, shop_report: Report, clinic_report: Report) -> Report:
-    return shop_report if request.param == "flask_shop" else clinic_report
+@pytest.fixture(scope="module")
+def library_report() -> Report:
+    return scan_dir(FIXTURES / "django_library")
+
+
+@pytest.fixture(params=["flask_shop", "flask_clinic", "django_library"])
+def fixture_report(
+    request: pytest.FixtureRequest, shop_report: Report, clinic_report: Report, library_report: Report
+) -> Report:
+    """Each fixture app: two Flask ones and the Django one (the other direction)."""
+    return {"flask_shop": shop_report, "flask_clinic": clinic_report, "django_library": library_report}[request.param]
 
 
 def tricky_report(tmp_path: Path) -> Report:
