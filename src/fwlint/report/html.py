@@ -15,8 +15,8 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
+from fwlint.report.model import EMPTY_PATH, Finding, Report, Rollup, route_heading, target_name
 from fwlint.report.model import FRAMEWORK_NAMES as NAMES
-from fwlint.report.model import Finding, Report, Rollup, route_heading, target_name
 
 HOT_LIMIT = 10
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
@@ -214,9 +214,10 @@ def _routes(report: Report) -> str:
             shown = "<code>" + esc(django if django != "" else '""') + "</code>"
             if target.get("function") == "re_path":
                 shown = "re_path " + shown
+        source_path = route.path or EMPTY_PATH  # Django's root pattern is the empty string
         rows.append(
             f"<tr><td><code>{esc(route.file)}:{route.line}</code></td><td>{esc(','.join(route.methods))}</td>"
-            f"<td><code>{esc(route.path)}</code></td><td>{shown}</td><td><code>{esc(route.endpoint)}</code></td></tr>"
+            f"<td><code>{esc(source_path)}</code></td><td>{shown}</td><td><code>{esc(route.endpoint)}</code></td></tr>"
         )
     source, target_words = route_heading(report)
     return (

@@ -17,8 +17,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from fwlint.report.model import EMPTY_PATH, Finding, Report, Rollup, route_heading, target_name
 from fwlint.report.model import FRAMEWORK_NAMES as NAMES
-from fwlint.report.model import Finding, Report, Rollup, route_heading, target_name
 
 HOT_LIMIT = 10
 UNMAPPED_LIMIT = 10
@@ -256,7 +256,7 @@ def _route_rows(report: Report) -> list[str]:
             shown = code(django if django != "" else '""')
             if target.get("function") == "re_path":
                 shown = "re_path " + shown
-        rows.append(f"| {_where(file, line)} | {text(','.join(verbs))} | {code(path)} | {shown} |\n")
+        rows.append(f"| {_where(file, line)} | {text(','.join(verbs))} | {code(path or EMPTY_PATH)} | {shown} |\n")
     return rows
 
 

@@ -134,6 +134,8 @@ class Report:
 
 # How reports name each framework and what a URL declaration is called in it.
 FRAMEWORK_NAMES = {"flask": "Flask", "django": "Django", None: "?"}
+# How reports show an empty pattern (Django's root URL is ``path("", ...)``).
+EMPTY_PATH = '""'
 ROUTE_WORDS = {"flask": "Flask rule", "django": "Django pattern", None: "route"}
 
 

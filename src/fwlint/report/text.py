@@ -12,8 +12,8 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from fwlint.report.model import EMPTY_PATH, Report, route_heading, target_name
 from fwlint.report.model import FRAMEWORK_NAMES as NAMES
-from fwlint.report.model import Report, route_heading, target_name
 
 KIND_STYLE = {"mechanical": "green", "rewrite": "yellow", "no-equivalent": "red", "unmapped": "magenta"}
 
@@ -149,7 +149,7 @@ def _routes(report: Report, limit: int | None) -> Table:
             shown = f"re_path {django}"
         else:
             shown = str(django) or '""'
-        table.add_row(str(line), ",".join(grouped[key]), escape(path), escape(shown))
+        table.add_row(str(line), ",".join(grouped[key]), escape(path or EMPTY_PATH), escape(shown))
     if limit is not None and len(grouped) > limit:
         table.caption = f"… and {len(grouped) - limit} more (--routes all, or --format json)"
     return table
