@@ -53,7 +53,8 @@ UNMAPPED_PREFIXES = {
 }
 
 
-# The category an unmapped API is counted under, by its top-level package.
+# The category an unmapped API is counted under: the longest dotted prefix listed wins
+# (``django.contrib.auth.X`` is auth, other ``django.contrib.X`` extensions, other ``django.X`` other).
 UNMAPPED_CATEGORIES = {
     "flask_sqlalchemy": "orm",
     "sqlalchemy": "orm",
@@ -69,12 +70,9 @@ UNMAPPED_CATEGORIES = {
     "flask_httpauth": "auth",
     "flask_principal": "auth",
     "flask_bcrypt": "auth",
+    "werkzeug.security": "auth",
     "jinja2": "templates",
     "django": "other",
-    "rest_framework": "extensions",
-}
-# Django's packages, by the category their unmapped APIs count under (longest prefix wins).
-DJANGO_CATEGORIES = {
     "django.contrib.auth": "auth",
     "django.contrib.admin": "extensions",
     "django.contrib.messages": "views",
@@ -93,23 +91,19 @@ DJANGO_CATEGORIES = {
     "django.conf": "config",
     "django.apps": "config",
     "django.core.management": "config",
+    "rest_framework": "extensions",
     "rest_framework.permissions": "auth",
     "rest_framework.authentication": "auth",
 }
 
 
 def unmapped_category(canonical: str) -> str:
+    parts = canonical.split(".")
+    for i in range(len(parts), 0, -1):
+        category = UNMAPPED_CATEGORIES.get(".".join(parts[:i]).removesuffix("()"))
+        if category is not None:
+            return category
     root = root_of(canonical)
-    if canonical.startswith("werkzeug.security"):
-        return "auth"
-    if root in ("django", "rest_framework"):
-        parts = canonical.split(".")
-        for i in range(len(parts), 1, -1):
-            category = DJANGO_CATEGORIES.get(".".join(parts[:i]))
-            if category is not None:
-                return category
-    if root in UNMAPPED_CATEGORIES:
-        return UNMAPPED_CATEGORIES[root]
     if root.startswith("flask_") or root.startswith("django_"):
         return "extensions"
     return "other"

@@ -8,14 +8,8 @@ from typing import Any
 from fwlint.facts import Value
 from fwlint.link.orm_types import ColumnSpec, TypeSpec
 from fwlint.report.model import Finding
-from fwlint.translate.data_layer import DataLayer, SiteTranslation
+from fwlint.translate.data_layer import DataLayer, translation_json
 from fwlint.translate.values import code_of
-
-
-def _target(translated: SiteTranslation | None) -> dict[str, Any] | None:
-    if translated is None:
-        return None
-    return {"code": translated.code, "exact": translated.exact, "notes": translated.notes}
 
 
 def _type_text(spec: TypeSpec | None, column: ColumnSpec) -> str:
@@ -42,7 +36,7 @@ def model_entries(data: DataLayer, selected: Callable[[str], bool] = lambda path
                     "file": column.file,
                     "line": column.span.line,
                     "inherited_from": column.inherited_from,
-                    "target": _target(data.column_in(model, column)),
+                    "target": translation_json(data.column_in(model, column)),
                 }
             )
         for relationship in model.relationships:
@@ -55,7 +49,7 @@ def model_entries(data: DataLayer, selected: Callable[[str], bool] = lambda path
                     "file": relationship.file,
                     "line": relationship.span.line,
                     "inherited_from": relationship.inherited_from,
-                    "target": _target(data.relationship_in(model, relationship)),
+                    "target": translation_json(data.relationship_in(model, relationship)),
                 }
             )
         entries.append(
@@ -78,7 +72,7 @@ def model_entries(data: DataLayer, selected: Callable[[str], bool] = lambda path
                     }
                     for r in model.relationships
                 ],
-                "target": {"code": code.code, "exact": code.exact, "notes": code.notes},
+                "target": translation_json(code),
             }
         )
     return entries
@@ -109,11 +103,7 @@ def form_entries(data: DataLayer, selected: Callable[[str], bool] = lambda path:
                     "line": spec.span.line,
                     "validators": [v.name for v in spec.validators],
                     "inherited_from": spec.inherited_from,
-                    "target": (
-                        {"code": field_code.code, "exact": field_code.exact, "notes": field_code.notes}
-                        if field_code is not None
-                        else None
-                    ),
+                    "target": translation_json(field_code),
                 }
             )
         entries.append(
@@ -126,7 +116,7 @@ def form_entries(data: DataLayer, selected: Callable[[str], bool] = lambda path:
                 "fields": fields,
                 "field_validators": form.field_validators,
                 "model_form": code.model_form,
-                "target": {"code": code.code, "exact": code.exact, "notes": code.notes},
+                "target": translation_json(code),
             }
         )
     return entries

@@ -315,22 +315,17 @@ class DjangoMapper(Mapper):
         name = _app_name(entry) if setting == "INSTALLED_APPS" else entry
         matched = self.catalog.match(self.source, f"{SETTING}{setting}.{name}", "reference")
         if matched is None:
-            if self._is_project(name):
-                matched = self.catalog.match(self.source, f"{SETTING}{setting}.{PROJECT}", "reference")
-            elif name.split(".", 1)[0] in ("django", "rest_framework"):
+            kind = entry_kind(self.index, name)
+            if kind == "django":
                 self.add_unmapped(facts, span, source)
                 return
-            else:
-                matched = self.catalog.match(self.source, f"{SETTING}{setting}.{THIRD_PARTY}", "reference")
+            fallback = PROJECT if kind == "project" else THIRD_PARTY
+            matched = self.catalog.match(self.source, f"{SETTING}{setting}.{fallback}", "reference")
         if matched is None:
             return
         rule = matched[0]
         if self.add(facts, rule, span, source, None, f"`{entry}` in {setting}: {rule.message}"):
             self.mapped += 1
-
-    def _is_project(self, dotted: str) -> bool:
-        parts = dotted.split(".")
-        return any(".".join(parts[:i]) in self.index.modules for i in range(len(parts), 0, -1))
 
     def map_migrations(self, files: dict[str, FileFacts]) -> None:
         """One finding per app's migration history, on its first migration."""
@@ -366,6 +361,14 @@ class DjangoMapper(Mapper):
         rule = matched[0]
         if self.add(facts, rule, span, source_api or rule.source[0], None, f"{lead}: {rule.message}"):
             self.mapped += 1
+
+
+def entry_kind(index: ProjectIndex, dotted: str) -> str:
+    """Whose an INSTALLED_APPS/MIDDLEWARE entry is: ``project``, ``django`` (Django or DRF) or ``third-party``."""
+    parts = dotted.split(".")
+    if any(".".join(parts[:i]) in index.modules for i in range(len(parts), 0, -1)):
+        return "project"
+    return "django" if parts[0] in ("django", "rest_framework") else "third-party"
 
 
 def _app_name(entry: str) -> str:
@@ -431,7 +434,7 @@ def _database_uri(config: dict[str, Any]) -> str:
     dialect = ENGINES.get(engine, "<dialect>") if isinstance(engine, str) else "<dialect>"
     name = config.get("NAME")
     if dialect == "sqlite":
-        return f'"sqlite:///{name}"' if isinstance(name, str) else '"sqlite:///" + str(' + _text(name) + ")"
+        return f'"sqlite:///{name}"' if isinstance(name, str) else '"sqlite:///" + str(' + code_of(name) + ")"
     parts = {key: config.get(key) for key in ("USER", "PASSWORD", "HOST", "PORT", "NAME")}
     if all(isinstance(v, (str, int)) or v is None for v in parts.values()):
         user = parts["USER"] or ""
@@ -441,15 +444,11 @@ def _database_uri(config: dict[str, Any]) -> str:
         return f'"{dialect}://{auth}{parts["HOST"] or "localhost"}{port}/{parts["NAME"] or ""}"'
     # Values read from the environment: build the URL with SQLAlchemy's URL.create.
     arguments = ", ".join(
-        f"{key.lower() if key != 'NAME' else 'database'}={_text(value)}"
+        f"{key.lower() if key != 'NAME' else 'database'}={code_of(value)}"
         for key, value in parts.items()
         if value is not None
     )
     return f'URL.create("{dialect}", {arguments})'
-
-
-def _text(value: object) -> str:
-    return code_of(value)  # type: ignore[arg-type]
 
 
 def map_django_project(
@@ -488,14 +487,7 @@ def project_structure(index: ProjectIndex, project: DjangoProject) -> dict[str, 
         for entry in setting.entries if setting is not None else []:
             if not isinstance(entry.value, str):
                 continue
-            dotted = _app_name(entry.value) if app else entry.value
-            parts = dotted.split(".")
-            if any(".".join(parts[:i]) in index.modules for i in range(len(parts), 0, -1)):
-                kind = "project"
-            elif parts[0] in ("django", "rest_framework"):
-                kind = "django"
-            else:
-                kind = "third-party"
+            kind = entry_kind(index, _app_name(entry.value) if app else entry.value)
             found.append({"name": entry.value, "kind": kind, "file": entry.file, "line": entry.span.line})
         return found
 

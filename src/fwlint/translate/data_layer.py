@@ -12,7 +12,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 from fwlint.link.form_types import FieldSpec, FormSpec
 from fwlint.link.index import ProjectIndex
@@ -32,6 +32,24 @@ class SiteTranslation:
     code: str
     notes: list[str]
     exact: bool
+
+
+class Translated(Protocol):
+    """Anything translated: a site, a whole model or form, one form field."""
+
+    @property
+    def code(self) -> str | None: ...
+    @property
+    def notes(self) -> list[str]: ...
+    @property
+    def exact(self) -> bool: ...
+
+
+def translation_json(translated: Translated | None) -> dict[str, Any] | None:
+    """The report's ``target`` object for a translation: {code, exact, notes}."""
+    if translated is None:
+        return None
+    return {"code": translated.code, "exact": translated.exact, "notes": translated.notes}
 
 
 @dataclass

@@ -17,7 +17,7 @@ from fwlint.link.django_forms import DjangoForm, schema_model_fields
 from fwlint.link.django_models import DjangoField, DjangoModel, DjangoSchema, discover_django_models
 from fwlint.link.django_settings import DjangoSettings
 from fwlint.link.index import ProjectIndex
-from fwlint.translate.data_layer import SiteTranslation
+from fwlint.translate.data_layer import SiteTranslation, translation_json
 from fwlint.translate.sqlalchemy_models import ModelsTranslation, translate_schema
 from fwlint.translate.wtforms_forms import FormsTranslation
 
@@ -137,7 +137,7 @@ class FlaskDataLayer:
                         for f in model.fields
                         if f.kind in RELATION_KINDS
                     ],
-                    "target": _translation(code) or {"code": "", "exact": False, "notes": ["not translated"]},
+                    "target": translation_json(code) or {"code": "", "exact": False, "notes": ["not translated"]},
                 }
             )
         return entries
@@ -151,7 +151,7 @@ class FlaskDataLayer:
             "file": spec.file or model.file,
             "line": spec.span.line,
             "inherited_from": spec.inherited_from,
-            "target": _translation(self.models.field_code.get((model.qualname, spec.name))),
+            "target": translation_json(self.models.field_code.get((model.qualname, spec.name))),
         }
 
     def form_entries(self, selected: Callable[[str], bool] = lambda path: True) -> list[dict[str, Any]]:
@@ -171,7 +171,7 @@ class FlaskDataLayer:
                     "fields": [_form_field_entry(form, spec.name, by_name) for spec in form.fields],
                     "field_validators": {name: method for name, method in form.field_cleaners.items()},
                     "model_form": translated.model_form,
-                    "target": {"code": translated.code, "exact": translated.exact, "notes": translated.notes},
+                    "target": translation_json(translated),
                 }
             )
         return entries
@@ -187,11 +187,7 @@ def _form_field_entry(form: DjangoForm, name: str, translated: dict[str, Any]) -
         "line": spec.span.line,
         "validators": [v.name for v in spec.validators],
         "inherited_from": spec.inherited_from,
-        "target": (
-            {"code": field_code.code, "exact": field_code.exact, "notes": field_code.notes}
-            if field_code is not None
-            else None
-        ),
+        "target": translation_json(field_code),
     }
 
 
@@ -207,12 +203,6 @@ def _attributes(model: DjangoModel) -> list[str]:
 
 def _short(qualname: str | None) -> str | None:
     return qualname.rsplit(".", 1)[-1] if qualname else None
-
-
-def _translation(translated: SiteTranslation | None) -> dict[str, Any] | None:
-    if translated is None:
-        return None
-    return {"code": translated.code, "exact": translated.exact, "notes": translated.notes}
 
 
 def build_flask_data_layer(index: ProjectIndex, settings: DjangoSettings) -> FlaskDataLayer:
