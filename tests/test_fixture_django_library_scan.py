@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import FIXTURES, scan_dir, validated_json
+from .conftest import FIXTURES, scan_dir, scan_source, validated_json
 
 LIBRARY = FIXTURES / "django_library"
 EXPECTED_ROUTES: list[dict[str, Any]] = json.loads((LIBRARY / "expected_routes.json").read_text())
@@ -191,3 +192,21 @@ def test_each_installed_app_and_middleware_has_its_flask_answer(report: dict[str
     assert rules["catalog.apps.CatalogConfig"] == "DF942"  # a blueprint
     assert rules["django.middleware.csrf.CsrfViewMiddleware"] == "DF960"  # Flask-WTF CSRFProtect
     assert rules["library_site.middleware.RequestTimingMiddleware"] == "DF965"  # before/after_request
+
+
+def test_units_are_django_apps_even_when_one_package_holds_them(tmp_path: Path) -> None:
+    """``shop`` is installed as one app, yet ``shop/orders`` declares an AppConfig: it is a unit of its own."""
+    report = scan_source(
+        tmp_path,
+        {
+            "settings.py": 'INSTALLED_APPS = ["django.contrib.auth", "shop"]\nROOT_URLCONF = "shop.urls"\n',
+            "shop/__init__.py": "",
+            "shop/views.py": "from django.http import HttpResponse\n\ndef home(request):\n    return HttpResponse()\n",
+            "shop/orders/__init__.py": "",
+            "shop/orders/apps.py": "from django.apps import AppConfig\n\nclass OrdersConfig(AppConfig):\n    pass\n",
+            "shop/orders/views.py": "from django.http import Http404\n\ndef orders(request):\n    raise Http404\n",
+        },
+    )
+    units = {f.file: f.unit for f in report.findings}
+    assert units["shop/views.py"] == "shop"
+    assert units["shop/orders/views.py"] == "shop.orders"

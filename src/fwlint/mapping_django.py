@@ -378,7 +378,9 @@ def _app_name(entry: str) -> str:
 
 
 def _app_packages(index: ProjectIndex, settings: DjangoSettings) -> list[str]:
-    """The project's own installed apps as package names, longest first."""
+    """The project's own apps as package names, longest first: the installed ones, and every package
+    whose ``apps.py`` declares an AppConfig (a project that installs its apps from a computed list,
+    or one package holding many apps, still has them)."""
     apps = set()
     for entry in settings.installed_apps:
         name = _app_name(entry)
@@ -389,6 +391,11 @@ def _app_packages(index: ProjectIndex, settings: DjangoSettings) -> list[str]:
             if facts is not None and facts.is_package:
                 apps.add(module)
                 break
+    for facts in index.files:
+        if facts.module.endswith(".apps") and any(
+            "django.apps.AppConfig" in index.class_canonical_bases(cls.qualname) for cls in facts.classes
+        ):
+            apps.add(facts.module.removesuffix(".apps"))
     return sorted(apps, key=lambda a: (-len(a), a))
 
 

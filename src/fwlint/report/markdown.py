@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from fwlint.report.model import EMPTY_PATH, Finding, Report, Rollup, route_heading, target_name
+from fwlint.report.model import EMPTY_PATH, Finding, Report, Rollup, route_heading, target_name, units_heading
 from fwlint.report.model import FRAMEWORK_NAMES as NAMES
 
 HOT_LIMIT = 10
@@ -332,7 +332,7 @@ def _sections(report: Report) -> list[_Section]:
     if report.by_category:
         summary.append(("the category table", _categories(report)))
         summary.append(("the hot files", _ranked("Hot files", "file", report.by_file, HOT_LIMIT, as_code=True)))
-        summary.append(("the units", _ranked("By blueprint / module", "unit", report.by_unit, HOT_LIMIT, False)))
+        summary.append(("the units", _ranked(units_heading(report), "unit", report.by_unit, HOT_LIMIT, False)))
     summary.append(("the data layer", _data_layer(report)))
     if report.blockers:
         summary.append(("the blockers", _blockers(report)))

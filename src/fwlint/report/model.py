@@ -144,5 +144,10 @@ def route_heading(report: Report) -> tuple[str, str]:
     return ROUTE_WORDS[report.source_framework], ROUTE_WORDS[report.target_framework]
 
 
+def units_heading(report: Report) -> str:
+    """What a unit of the port is: a Flask blueprint, or a Django app."""
+    return "By app / module" if report.source_framework == "django" else "By blueprint / module"
+
+
 def target_name(report: Report) -> str:
     return FRAMEWORK_NAMES[report.target_framework]

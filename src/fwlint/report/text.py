@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from fwlint.report.model import EMPTY_PATH, Report, route_heading, target_name
+from fwlint.report.model import EMPTY_PATH, Report, route_heading, target_name, units_heading
 from fwlint.report.model import FRAMEWORK_NAMES as NAMES
 
 KIND_STYLE = {"mechanical": "green", "rewrite": "yellow", "no-equivalent": "red", "unmapped": "magenta"}
@@ -205,7 +205,7 @@ def render(
     if report.by_category:
         console.print(_categories(report))
         console.print(_ranked("Hot files", "file", dict(report.by_file), 10))
-        console.print(_ranked("By blueprint / module", "unit", dict(report.by_unit), 10))
+        console.print(_ranked(units_heading(report), "unit", dict(report.by_unit), 10))
     if report.routes:
         console.print(_routes(report, route_limit))
     if report.models or report.forms:
