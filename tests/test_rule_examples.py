@@ -43,3 +43,13 @@ def test_codes_are_unique_and_every_rule_has_docs() -> None:
     for rule in CATALOG.rules.values():
         assert rule.docs.startswith("https://"), rule.code
         assert rule.why.strip() and rule.message.strip(), rule.code
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [r for r in CATALOG.rules.values() if r.direction[0] == "django" and r.suggestion and r.code != "DF000"],
+    ids=lambda r: r.code,
+)
+def test_django_to_flask_suggestions_are_python(rule: Rule) -> None:
+    """A suggestion is code the porter types into a Flask app: Python (templates go through Python too)."""
+    cst.parse_module(rule.suggestion)
