@@ -1171,7 +1171,7 @@ EXACT: list[tuple[str, str, str, str]] = [
         "raw",
     ),
     ("atomic_context", "transaction.atomic()", "db.session.begin()", "transaction"),
-    ("atomic_decorator", "@transaction.atomic", "db.session.begin()", "transaction"),
+    ("atomic_decorator", "@transaction.atomic", "with db.session.begin():\n    ...", "transaction"),
     ("atomic_imported", "atomic()", "db.session.begin()", "transaction"),
     ("get_object_or_404", "get_object_or_404(Book, pk=book_id)", "db.get_or_404(Book, book_id)", "get"),
     (

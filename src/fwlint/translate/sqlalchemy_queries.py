@@ -2526,6 +2526,9 @@ class _Translator(chains.Notes):
             self.lossy("atomic(using=...) names another database: begin a session bound to that engine")
         if args and _bool(chains.keyword(args, "durable")):
             self.note("durable=True has no counterpart: begin() is the outermost transaction by construction")
+        if decorator:
+            # The decorated function's body moves inside the block.
+            return _Result(f"with {SESSION}.begin():\n    ...", "transaction", statements=True)
         return _Result(f"{SESSION}.begin()", "transaction")
 
     def shortcut(self, name: str, args: Sequence[cst.Arg]) -> _Result:
